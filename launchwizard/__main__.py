@@ -1,0 +1,3 @@
+from launchwizard.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Checks: the registry table, one module per family, and the async runner."""

@@ -1,0 +1,71 @@
+"""What a check is: a spec in the registry table and the context it runs with."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from launchwizard.checks.model import Result, Severity, Status
+
+if TYPE_CHECKING:
+    from launchwizard.config import Sprint
+    from launchwizard.net import Net
+
+Scope = Literal["host", "apex"]
+RunFn = Callable[["CheckContext"], Awaitable[list[Result]]]
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One row of the registry table.
+
+    `scope` says what the runner fans out over: "host" runs once per `[domains] hosts`
+    entry, "apex" once for the apex domain. `round_trips` is how many sequential network
+    round trips the check may need; with the network timeout it sets the check's deadline.
+    """
+
+    id: str
+    stage: str
+    title: str
+    severity: Severity
+    scope: Scope
+    run: RunFn
+    references: tuple[str, ...] = ()
+    round_trips: int = 4
+
+
+@dataclass
+class CheckContext:
+    """Everything one check run needs: the sprint, the shared network layer and its target."""
+
+    sprint: Sprint
+    net: Net
+    spec: CheckSpec
+    target: str
+    notes: dict[str, Any] = field(default_factory=dict)
+
+    def result(
+        self,
+        status: Status,
+        summary: str,
+        *,
+        evidence: dict[str, Any] | None = None,
+        fix: str = "",
+        severity: Severity | None = None,
+        references: list[str] | None = None,
+        target: str | None = None,
+    ) -> Result:
+        """A result of this check, with the registry's defaults filled in."""
+        return Result(
+            check=self.spec.id,
+            stage=self.spec.stage,
+            target=target or self.target,
+            status=status,
+            severity=severity or self.spec.severity,
+            title=self.spec.title,
+            summary=summary,
+            evidence=evidence or {},
+            fix=fix,
+            references=list(references if references is not None else self.spec.references),
+        )

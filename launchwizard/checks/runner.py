@@ -1,0 +1,146 @@
+"""The async runner: every selected check on every target at once, bounded, never raising.
+
+The TUI and the headless CLI observe the same runner through the Observer protocol, so a
+progress table and a CI log see the same events in the same order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from launchwizard.checks.base import CheckContext, CheckSpec
+from launchwizard.checks.model import Result, Status
+from launchwizard.decision import Decision, decide, rank_risks
+from launchwizard.net import Net
+
+if TYPE_CHECKING:
+    from launchwizard.config import Sprint
+
+SCHEMA = "launchwizard.run/1"
+log = logging.getLogger("launchwizard.runner")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One check on one target: the unit of scheduling, progress and failure."""
+
+    spec: CheckSpec
+    target: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.spec.id}@{self.target}"
+
+
+class Observer(Protocol):
+    """Receives progress; called on the runner's event loop, so it must not block."""
+
+    def unit_started(self, unit: Unit) -> None: ...
+
+    def unit_finished(self, unit: Unit, results: list[Result]) -> None: ...
+
+
+@dataclass
+class RunReport:
+    """A finished run: results in registry order, ranked risks and the decision."""
+
+    results: list[Result]
+    started_at: str
+    duration_ms: int
+    risks: list[Result] = field(default_factory=list)
+    decision: Decision = field(default_factory=lambda: Decision("ship-now"))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "started_at": self.started_at,
+            "duration_ms": self.duration_ms,
+            "results": [r.to_json() for r in self.results],
+            "risks": [r.to_json() for r in self.risks],
+            "decision": self.decision.to_json(),
+        }
+
+
+def plan(sprint: Sprint, specs: Sequence[CheckSpec]) -> list[Unit]:
+    """Fan each check out over its targets, in registry order then host order."""
+    units = []
+    for spec in specs:
+        targets = sprint.hosts if spec.scope == "host" else (sprint.apex,)
+        units.extend(Unit(spec, target) for target in targets)
+    return units
+
+
+class Runner:
+    """Run units concurrently under a global and a per-target bound, with deadlines."""
+
+    def __init__(
+        self,
+        sprint: Sprint,
+        specs: Sequence[CheckSpec],
+        *,
+        observer: Observer | None = None,
+        net_factory: Callable[[Any], Net] = Net,
+    ) -> None:
+        self.sprint = sprint
+        self.units = plan(sprint, specs)
+        self.observer = observer
+        self._net_factory = net_factory
+        self._global = asyncio.Semaphore(sprint.network.concurrency)
+        self._per_target: dict[str, asyncio.Semaphore] = {}
+
+    def deadline_for(self, spec: CheckSpec) -> float:
+        """Seconds a unit may take: one network timeout per round trip, plus one for slack."""
+        return (spec.round_trips + 1) * self.sprint.network.timeout_s
+
+    async def run(self) -> RunReport:
+        started_at = datetime.now(UTC).isoformat(timespec="seconds")
+        started = time.perf_counter()
+        async with self._net_factory(self.sprint.network) as net:
+            batches = await asyncio.gather(*(self._run_unit(u, net) for u in self.units))
+        results = [r for batch in batches for r in batch]
+        return RunReport(
+            results=results,
+            started_at=started_at,
+            duration_ms=int((time.perf_counter() - started) * 1000),
+            risks=rank_risks(results),
+            decision=decide(results),
+        )
+
+    async def _run_unit(self, unit: Unit, net: Net) -> list[Result]:
+        bound = self._per_target.setdefault(
+            unit.target, asyncio.Semaphore(self.sprint.network.per_host)
+        )
+        async with bound, self._global:
+            if self.observer is not None:
+                self.observer.unit_started(unit)
+            started = time.perf_counter()
+            results = await self._guarded(unit, net)
+            elapsed = int((time.perf_counter() - started) * 1000)
+            for result in results:
+                result.duration_ms = result.duration_ms or elapsed
+            if self.observer is not None:
+                self.observer.unit_finished(unit, results)
+            return results
+
+    async def _guarded(self, unit: Unit, net: Net) -> list[Result]:
+        """Run one unit; a timeout or any exception becomes an `error` result with a reason."""
+        ctx = CheckContext(self.sprint, net, unit.spec, unit.target)
+        deadline = self.deadline_for(unit.spec)
+        try:
+            async with asyncio.timeout(deadline):
+                results = await unit.spec.run(ctx)
+        except TimeoutError:
+            return [ctx.result(Status.ERROR, f"did not finish within {deadline:g} s")]
+        except Exception as exc:
+            log.debug("check %s crashed", unit.key, exc_info=True)
+            reason = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else ""
+            return [ctx.result(Status.ERROR, f"internal error: {type(exc).__name__} {reason}".strip())]
+        if not results:
+            return [ctx.result(Status.SKIPPED, "nothing to check for this target")]
+        return results

@@ -1,0 +1,339 @@
+"""One HTTP client for a run: connects to the addresses our resolver gives, caps bodies, hops by hand.
+
+httpx does the HTTP; a small httpcore network backend swaps the host name for the address
+our resolver returns just before the TCP connect, so SNI, certificate checks and the Host
+header still use the real name. That is what lets `[network.pins]` audit a new deployment
+before the DNS cutover, and lets tests run against the lab with no internet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpcore
+import httpx
+
+from launchwizard.net.dns import DnsError, Resolver
+
+DEFAULT_MAX_BODY = 2 * 1024 * 1024
+DEFAULT_MAX_HOPS = 10
+DNS_PREFIX = "DNS: "
+USER_AGENT = "launchwizard/0.1 (launch-readiness audit)"
+
+
+class FetchError(Exception):
+    """A request that produced no HTTP response; `kind` groups causes for the checks."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+@dataclass
+class Response:
+    """What one request got back: head, a capped body, and where it really connected."""
+
+    url: str
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes = b""
+    truncated: bool = False
+    body_error: str | None = None
+    address: str | None = None
+    http_version: str = ""
+    elapsed_ms: int = 0
+
+    def header(self, name: str) -> str | None:
+        """The first value of a header, case-insensitively."""
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k.lower() == wanted), None)
+
+    def header_values(self, name: str) -> list[str]:
+        """Every value of a header (duplicates matter for security headers)."""
+        wanted = name.lower()
+        return [v for k, v in self.headers if k.lower() == wanted]
+
+    @property
+    def is_redirect(self) -> bool:
+        return self.status in (301, 302, 303, 307, 308) and self.header("location") is not None
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+
+@dataclass
+class Hop:
+    """One step of a redirect chain, as evidence."""
+
+    url: str
+    status: int | None = None
+    location: str | None = None
+    address: str | None = None
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"url": self.url, "status": self.status}
+        if self.location is not None:
+            data["location"] = self.location
+        if self.address is not None:
+            data["address"] = self.address
+        if self.error is not None:
+            data["error"] = self.error
+        return data
+
+
+@dataclass
+class Chain:
+    """A redirect chain followed by hand, hop by hop, and how it ended."""
+
+    start: str
+    hops: list[Hop] = field(default_factory=list)
+    final: Response | None = None
+    error: str | None = None
+    error_kind: str | None = None
+
+    @property
+    def final_url(self) -> str | None:
+        return self.final.url if self.final is not None else None
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [hop.to_json() for hop in self.hops]
+
+
+class _ResolvingBackend(httpcore.AsyncNetworkBackend):
+    """Connect to the resolver's addresses for a host; TLS still uses the host name."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self._resolver = resolver
+        self._inner = httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[Any] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        try:
+            addresses = await self._resolver.addresses(host)
+        except DnsError as exc:
+            raise httpcore.ConnectError(f"{DNS_PREFIX}{exc}") from exc
+        last: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout, local_address, socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                last = exc
+        assert last is not None
+        raise last
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class _PinnedTransport(httpx.AsyncHTTPTransport):
+    """httpx transport whose connection pool uses the resolving backend."""
+
+    def __init__(self, resolver: Resolver, ssl_context: ssl.SSLContext, max_connections: int):
+        super().__init__(verify=ssl_context)
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=ssl_context,
+            max_connections=max_connections,
+            max_keepalive_connections=max_connections,
+            network_backend=_ResolvingBackend(resolver),
+        )
+
+
+def client_ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
+    """The verifying context: system trust plus the configured private CA, if any."""
+    context = ssl.create_default_context()
+    if ca_bundle:
+        context.load_verify_locations(cafile=ca_bundle)
+    return context
+
+
+class HttpClient:
+    """Requests with a hard deadline, a body cap, configured ports and manual redirects."""
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        *,
+        timeout_s: float = 5.0,
+        ports: Mapping[str, int] | None = None,
+        ca_bundle: str | None = None,
+        max_body: int = DEFAULT_MAX_BODY,
+        max_connections: int = 64,
+    ) -> None:
+        self.timeout_s = timeout_s
+        self.ports = dict(ports or {})
+        self.max_body = max_body
+        transport = _PinnedTransport(resolver, client_ssl_context(ca_bundle), max_connections)
+        self._client = httpx.AsyncClient(
+            transport=transport,
+            timeout=httpx.Timeout(timeout_s),
+            follow_redirects=False,
+            headers={"User-Agent": USER_AGENT},
+        )
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
+
+    def effective_url(self, url: str) -> httpx.URL:
+        """The URL to connect to: the configured port where the URL names none."""
+        parsed = httpx.URL(url)
+        if parsed.scheme not in ("http", "https"):
+            raise FetchError("scheme", f"unsupported URL scheme {parsed.scheme!r} in {url}")
+        explicit = urlsplit(url).port
+        if explicit is None and parsed.scheme in self.ports:
+            return parsed.copy_with(port=self.ports[parsed.scheme])
+        return parsed
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        content: bytes | None = None,
+        timeout_s: float | None = None,
+        max_body: int | None = None,
+    ) -> Response:
+        """One request, no redirects; the whole exchange ends within the deadline.
+
+        A body that is slow or endless is cut at the deadline or the cap; the head still
+        counts as the response. Raises FetchError when no response head arrived.
+        """
+        target = self.effective_url(url)
+        deadline = self.timeout_s if timeout_s is None else timeout_s
+        cap = self.max_body if max_body is None else max_body
+        started = time.perf_counter()
+        try:
+            async with asyncio.timeout(deadline):
+                request = self._client.build_request(
+                    method, target, headers=dict(headers or {}), content=content
+                )
+                raw = await self._client.send(request, stream=True)
+        except TimeoutError:
+            raise FetchError("timeout", f"no response within {deadline:g} s") from None
+        except httpx.HTTPError as exc:
+            raise _fetch_error(exc) from None
+        response = _response_head(url, raw, started)
+        remaining = deadline - (time.perf_counter() - started)
+        await _read_body(raw, response, cap, remaining)
+        response.elapsed_ms = int((time.perf_counter() - started) * 1000)
+        return response
+
+    async def follow(
+        self,
+        url: str,
+        *,
+        max_hops: int = DEFAULT_MAX_HOPS,
+        method: str = "GET",
+        max_body: int | None = None,
+    ) -> Chain:
+        """Follow redirects by hand, recording each hop; stop on loops, bad schemes, errors."""
+        chain = Chain(start=url)
+        seen: set[str] = set()
+        current = url
+        while True:
+            if current in seen:
+                chain.error_kind, chain.error = "loop", f"redirect loop: {current} again"
+                return chain
+            if len(chain.hops) >= max_hops:
+                chain.error_kind = "too-many-hops"
+                chain.error = f"more than {max_hops} redirects"
+                return chain
+            seen.add(current)
+            hop = Hop(url=current)
+            chain.hops.append(hop)
+            try:
+                response = await self.request(method, current, max_body=max_body)
+            except FetchError as exc:
+                hop.error = exc.message
+                chain.error_kind, chain.error = exc.kind, exc.message
+                return chain
+            hop.status, hop.address = response.status, response.address
+            if not response.is_redirect:
+                chain.final = response
+                return chain
+            location = response.header("location") or ""
+            hop.location = location
+            current = urljoin(current, location.strip())
+            if urlsplit(current).scheme.lower() not in ("http", "https"):
+                chain.error_kind = "scheme"
+                chain.error = f"redirect to unsupported scheme: {location}"
+                return chain
+
+
+def _response_head(url: str, raw: httpx.Response, started: float) -> Response:
+    """Copy the head of an httpx response into our evidence-friendly shape."""
+    stream = raw.extensions.get("network_stream")
+    address = None
+    if stream is not None:
+        peer = stream.get_extra_info("server_addr")
+        if peer:
+            address = f"{peer[0]}:{peer[1]}"
+    return Response(
+        url=url,
+        status=raw.status_code,
+        headers=[(k, v) for k, v in raw.headers.multi_items()],
+        address=address,
+        http_version=raw.http_version,
+        elapsed_ms=int((time.perf_counter() - started) * 1000),
+    )
+
+
+async def _read_body(raw: httpx.Response, response: Response, cap: int, remaining: float) -> None:
+    """Read at most `cap` bytes within `remaining` seconds, noting why reading stopped."""
+    body = bytearray()
+    try:
+        async with asyncio.timeout(max(remaining, 0.001)):
+            async for chunk in raw.aiter_bytes():
+                body += chunk
+                if len(body) > cap:
+                    response.truncated = True
+                    del body[cap:]
+                    break
+    except TimeoutError:
+        response.body_error = "body still arriving at the deadline"
+    except httpx.HTTPError as exc:
+        response.body_error = _fetch_error(exc).message
+    finally:
+        await raw.aclose()
+    response.body = bytes(body)
+
+
+def _fetch_error(exc: httpx.HTTPError) -> FetchError:
+    """Sort an httpx failure into a kind and a plain sentence."""
+    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchError("timeout", f"timed out ({text})")
+    if isinstance(exc, httpx.ConnectError):
+        if text.startswith(DNS_PREFIX):
+            return FetchError("dns", text.removeprefix(DNS_PREFIX))
+        lowered = text.lower()
+        if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
+            return FetchError("tls", f"TLS handshake failed: {text}")
+        if "refused" in lowered:
+            return FetchError("connect", "connection refused")
+        if "reset" in lowered:
+            return FetchError("reset", "connection reset by peer")
+        return FetchError("connect", text)
+    if isinstance(exc, (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)):
+        lowered = text.lower()
+        if "reset" in lowered or "disconnected" in lowered or "closed" in lowered:
+            return FetchError("reset", f"connection closed by the server ({text})")
+        return FetchError("protocol", text)
+    return FetchError("http", text)
