@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
+from typing import Any
 
 import pytest
+import tomli_w
 
+from launchwizard.checks.model import Result
+from launchwizard.checks.registry import select
+from launchwizard.checks.runner import Runner
+from launchwizard.config import Sprint, load_sprint
 from launchwizard.demo.lab import Lab
 
 
@@ -25,3 +31,37 @@ def _reset_lab_latency(request: pytest.FixtureRequest) -> Iterator[None]:
     running: Lab = request.getfixturevalue("lab")
     yield
     running.set_latency(0.0)
+
+
+@pytest.fixture(scope="session")
+def make_sprint(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Sprint]:
+    """Write a sprint.toml aimed at the lab for the given hosts and load it like a user's."""
+
+    def build(hosts: list[str], apex: str = "lab.test", **tables: Any) -> Sprint:
+        document: dict[str, Any] = {
+            "sprint": {"client": "Lab", "canonical": tables.pop("canonical", f"https://{hosts[0]}/")},
+            "domains": {"apex": apex, "hosts": hosts},
+            "network": lab.network_table(),
+        }
+        for name, value in tables.items():
+            document.setdefault(name, {}).update(value)
+        path = tmp_path_factory.mktemp("sprint") / "sprint.toml"
+        path.write_text(tomli_w.dumps(document), encoding="utf-8")
+        return load_sprint(path)
+
+    return build
+
+
+@pytest.fixture(scope="session")
+def run_check() -> Callable[[Sprint, str], Awaitable[dict[str, Result]]]:
+    """Run one registered check over a sprint's targets; results keyed by target."""
+    return _run_check
+
+
+async def _run_check(sprint: Sprint, check_id: str) -> dict[str, Result]:
+    report = await Runner(sprint, select(only=[check_id])).run()
+    results: dict[str, Result] = {}
+    for result in report.results:
+        assert result.target not in results, f"two results for {result.target}"
+        results[result.target] = result
+    return results

@@ -21,6 +21,7 @@ from launchwizard.config import (
     Ports,
     ProbeBudget,
     Sprint,
+    _Locator,
     load_sprint,
     parse_sprint,
 )
@@ -717,6 +718,20 @@ ERROR_CASES: list[tuple[str, str, str, int | None, str]] = [
         "expected a string, got integer",
     ),
     (
+        "logs-unknown-home",
+        BASE + '[logs]\nglobs = ["~nobody-here-xyz/*.log"]\n',
+        "logs.globs[0]",
+        9,
+        "'~nobody-here-xyz/*.log' starts with '~' but that home directory is unknown",
+    ),
+    (
+        "repo-unknown-home",
+        BASE + '[repo]\npath = "~nobody-here-xyz/app"\n',
+        "repo.path",
+        9,
+        "'~nobody-here-xyz/app' starts with '~' but that home directory is unknown",
+    ),
+    (
         "literal-quoted-key",
         BASE + "[redirects]\n'x..acme.test' = 'https://acme.test/'\n",
         'redirects."x..acme.test"',
@@ -934,3 +949,38 @@ def test_deleting_any_key_of_the_example_is_fine_or_located(path: tuple[Any, ...
         parse_sprint(tomli_w.dumps(doc), EXAMPLE)
     except ConfigError as err:
         assert err.key and err.message
+
+
+@given(st.dictionaries(st.one_of(VOCAB, st.text(max_size=6)), VALUES, max_size=6), st.booleans())
+@settings(suppress_health_check=[HealthCheck.too_slow])
+def test_locator_finds_every_key_and_element(doc: dict[str, Any], multiline: bool) -> None:
+    text = tomli_w.dumps(doc, multiline_strings=multiline)
+    lines = _Locator(text).lines
+    missing = [path for path in leaf_paths(tomllib.loads(text)) if path not in lines]
+    assert not missing
+
+
+TRICKY = r"""top."dotted.part".x = 1
+[a]
+s = '''
+[not.a.header]
+'''
+e = "\"[x]"
+[[arr]]
+v = [ # comment ]
+  { k = 1 },
+  { k = 2 }]
+[[arr]]
+[arr.sub]
+w = 1
+"""
+
+
+def test_locator_lines_of_tricky_layouts() -> None:
+    lines = _Locator(TRICKY).lines
+    assert lines[("top", "dotted.part", "x")] == 1
+    assert lines[("a", "e")] == 6
+    assert ("not", "a", "header") not in lines
+    assert lines[("arr", 0, "v", 1, "k")] == 10
+    assert lines[("arr", 1)] == 11
+    assert lines[("arr", 1, "sub", "w")] == 13

@@ -156,7 +156,9 @@ class Resolver:
             return found
         if a.failed or aaaa.failed:
             raise DnsError(a.describe() if a.failed else aaaa.describe())
-        raise DnsError(f"{host} has no A or AAAA record ({a.outcome})")
+        if a.outcome is Outcome.NXDOMAIN:
+            raise DnsError(a.describe())
+        raise DnsError(f"{host} has no A or AAAA record")
 
     async def ask_server(self, server: Server, name: str, rdtype: str) -> ServerReply:
         """Ask one server directly, without cache or recursion: is it authoritative, what does it say."""

@@ -9,6 +9,7 @@ before the DNS cutover, and lets tests run against the lab with no internet.
 from __future__ import annotations
 
 import asyncio
+import functools
 import ssl
 import time
 from collections.abc import Iterable, Mapping
@@ -133,8 +134,10 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
                 return await self._inner.connect_tcp(
                     address, port, timeout, local_address, socket_options
                 )
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+            except httpcore.ConnectTimeout as exc:
                 last = exc
+            except httpcore.ConnectError as exc:
+                last = httpcore.ConnectError(_socket_reason(exc))
         assert last is not None
         raise last
 
@@ -155,8 +158,13 @@ class _PinnedTransport(httpx.AsyncHTTPTransport):
         )
 
 
+@functools.lru_cache(maxsize=8)
 def client_ssl_context(ca_bundle: str | None) -> ssl.SSLContext:
-    """The verifying context: system trust plus the configured private CA, if any."""
+    """The verifying context: system trust plus the configured private CA, if any.
+
+    Loading the system trust store costs tens of milliseconds, so one context per CA
+    bundle is shared by every client and probe in the process.
+    """
     context = ssl.create_default_context()
     if ca_bundle:
         context.load_verify_locations(cafile=ca_bundle)
@@ -315,6 +323,20 @@ async def _read_body(raw: httpx.Response, response: Response, cap: int, remainin
     response.body = bytes(body)
 
 
+def _socket_reason(exc: BaseException) -> str:
+    """The plain reason behind a wrapped socket error ("All connection attempts failed" hides it)."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(seen, ConnectionResetError):
+            return "connection reset by peer"
+        if isinstance(seen, TimeoutError):
+            return "timed out"
+        seen = seen.__cause__ or seen.__context__
+    return str(exc) or type(exc).__name__
+
+
 def _fetch_error(exc: httpx.HTTPError) -> FetchError:
     """Sort an httpx failure into a kind and a plain sentence."""
     text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
@@ -331,9 +353,11 @@ def _fetch_error(exc: httpx.HTTPError) -> FetchError:
         if "reset" in lowered:
             return FetchError("reset", "connection reset by peer")
         return FetchError("connect", text)
-    if isinstance(exc, (httpx.ReadError, httpx.RemoteProtocolError, httpx.WriteError)):
+    if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
+        return FetchError("reset", "connection closed or reset by the server without a response")
+    if isinstance(exc, httpx.RemoteProtocolError):
         lowered = text.lower()
-        if "reset" in lowered or "disconnected" in lowered or "closed" in lowered:
-            return FetchError("reset", f"connection closed by the server ({text})")
-        return FetchError("protocol", text)
+        if "disconnected" in lowered or "closed" in lowered:
+            return FetchError("reset", "connection closed by the server without a response")
+        return FetchError("protocol", f"malformed HTTP response: {text}")
     return FetchError("http", text)

@@ -227,7 +227,7 @@ class TlsProbe:
         try:
             address = (await self._resolver.addresses(host))[0]
         except DnsError as exc:
-            result.error, result.error_kind = f"cannot resolve {host}: {exc}", "dns"
+            result.error, result.error_kind = str(exc), "dns"
             return result
         result.address = address
         try:
@@ -267,7 +267,7 @@ class TlsProbe:
         try:
             address = (await self._resolver.addresses(host))[0]
         except DnsError as exc:
-            return VersionAttempt(version, None, f"cannot resolve {host}: {exc}")
+            return VersionAttempt(version, None, str(exc))
         try:
             context = _unverified_context(tls_version)
         except (ValueError, ssl.SSLError) as exc:
