@@ -1,0 +1,134 @@
+"""The headless CLI: exit codes, formats, one-line errors, and no textual import."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from launchwizard.cli import main
+from launchwizard.report.text import safe_text
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture(scope="module")
+def mixed_sprint(make_sprint) -> Path:
+    return make_sprint(["good.lab.test", "legacy.lab.test", "soon.lab.test"]).path
+
+
+def test_json_follows_the_contract(capsys, mixed_sprint) -> None:
+    code, out, err = run_cli(capsys, "check", "--config", str(mixed_sprint), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert report["schema"] == "launchwizard.run/1"
+    assert {r["check"] for r in report["results"]} == {
+        "dns.records", "dns.nameservers", "redirect.https", "redirect.canonical",
+        "tls.certificate", "tls.expiry", "tls.protocols",
+    }
+    first = report["results"][0]
+    assert set(first) == {
+        "check", "stage", "target", "status", "severity", "title", "summary", "evidence", "fix",
+        "references", "duration_ms",
+    }
+    targets = {r["target"] for r in report["results"]}
+    assert targets == {"good.lab.test", "legacy.lab.test", "soon.lab.test", "lab.test"}
+    assert report["risks"][0]["check"] == "tls.protocols"
+    assert report["decision"]["verdict"] == "fix-first"
+    assert "1 finding(s) at or above high failed" in err
+
+
+def test_fail_on_sets_the_exit_code(capsys, mixed_sprint) -> None:
+    config = ["check", "--config", str(mixed_sprint)]
+    assert run_cli(capsys, *config, "--only", "tls.protocols", "--fail-on", "critical")[0] == 0
+    assert run_cli(capsys, *config, "--only", "tls.protocols", "--fail-on", "high")[0] == 1
+    assert run_cli(capsys, *config, "--only", "tls.expiry")[0] == 0
+    assert run_cli(capsys, *config, "--only", "tls.expiry", "--fail-on", "medium")[0] == 0
+    assert run_cli(capsys, *config, "--only", "tls.expiry", "--fail-on", "info")[0] == 0
+
+
+def test_errors_count_as_failing(capsys, make_sprint) -> None:
+    path = make_sprint(["missing.lab.test"]).path
+    code, _, err = run_cli(capsys, "check", "--config", str(path), "--only", "tls.certificate")
+    assert code == 1
+    assert "could not be checked" in err
+
+
+def test_text_report_reads_in_a_log(capsys, mixed_sprint) -> None:
+    code, out, _ = run_cli(capsys, "check", "--config", str(mixed_sprint), "--stage", "audit")
+    assert code == 1
+    assert "QUICK AUDIT (audit)" in out
+    assert "✗ FAIL  tls.protocols" in out
+    assert "! WARN  tls.expiry" in out
+    assert "fix: Disable TLS 1.0 and 1.1" in out
+    assert "LAUNCH DECISION: FIX FIRST" in out
+    assert "\x1b[" not in out
+
+
+def test_missing_config_is_one_line_and_exit_2(capsys, tmp_path) -> None:
+    code, out, err = run_cli(capsys, "check", "--config", str(tmp_path / "nope.toml"))
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert err.startswith("launchwizard: error: ")
+    assert "nope.toml" in err
+
+
+def test_config_error_names_file_line_and_key(capsys, tmp_path) -> None:
+    path = tmp_path / "sprint.toml"
+    path.write_text(
+        '[sprint]\nclient = "Acme"\ncanonical = "https://www.acme.test/"\n'
+        '[domains]\napex = "acme.test"\nhots = ["www.acme.test"]\n',
+        encoding="utf-8",
+    )
+    code, _, err = run_cli(capsys, "check", "--config", str(path))
+    assert code == 2
+    assert err.startswith(f"launchwizard: error: {path}:6: domains.hots: unknown key 'hots'")
+    assert "Traceback" not in err
+
+
+def test_unknown_check_id_is_a_usage_error(capsys, mixed_sprint) -> None:
+    code, _, err = run_cli(capsys, "check", "--config", str(mixed_sprint), "--only", "tls.nope")
+    assert code == 2
+    assert "unknown check id 'tls.nope'" in err
+
+
+def test_headless_check_never_imports_textual(mixed_sprint) -> None:
+    probe = (
+        "import sys\n"
+        "from launchwizard.cli import main\n"
+        f"code = main(['check', '--config', {str(mixed_sprint)!r}, '--format', 'json'])\n"
+        "print('textual' in sys.modules, code, file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stderr.strip().splitlines()[-1] == "False 1"
+    assert json.loads(done.stdout)["schema"] == "launchwizard.run/1"
+
+
+def test_demo_headless_audits_the_sample_product() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "launchwizard", "demo", "--headless"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "launchwizard audit of Acme Assist" in done.stdout
+    assert "✗ FAIL  tls.expiry          app.acme.test" in done.stdout
+    assert "✗ FAIL  tls.protocols       api.acme.test" in done.stdout
+    assert "✗ FAIL  redirect.https      app.acme.test" in done.stdout
+    assert "LAUNCH DECISION: FIX FIRST" in done.stdout
+    assert done.stderr == ""
+
+
+def test_safe_text_shows_control_characters_instead_of_obeying_them() -> None:
+    assert safe_text("ok\x1b[31mred\x07\r\n") == "ok\\x1b[31mred\\x07\\x0d\\x0a"
+    assert safe_text("[v=spf1 -all] é") == "[v=spf1 -all] é"
