@@ -54,7 +54,8 @@ def startup_seconds(runs: int = 10) -> float:
         started = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "launchwizard", "check", "--help"],
-            check=True, stdout=subprocess.DEVNULL,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
         samples.append(time.perf_counter() - started)
     return statistics.median(samples)

@@ -34,7 +34,9 @@ class UsageError(Exception):
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="launchwizard",
-        description="Launch-readiness sprint for B2B AI-chatbot products: live checks, a wizard, a handover pack.",
+        description=(
+            "Launch-readiness sprint for B2B AI-chatbot products: live checks, a wizard, a handover pack."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"launchwizard {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -57,7 +59,9 @@ def _parser() -> argparse.ArgumentParser:
     lab = commands.add_parser(
         "lab",
         help="serve the lab until Ctrl-C and write its sprint.toml",
-        description="Serve the lab until interrupted; point `launchwizard check --config` at its sprint.toml.",
+        description=(
+            "Serve the lab until interrupted; point `launchwizard check --config` at its sprint.toml."
+        ),
     )
     lab.add_argument("--dir", type=Path, default=Path("lab-sprint"), help="where to write sprint.toml")
     lab.add_argument("--latency-ms", type=int, default=0, help="delay added to every lab response")
@@ -66,13 +70,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _add_run_options(parser: argparse.ArgumentParser, default_fail_on: str | None = "high") -> None:
     parser.add_argument(
-        "--stage", action="append", default=[], choices=STAGE_IDS, metavar="STAGE",
+        "--stage",
+        action="append",
+        default=[],
+        choices=STAGE_IDS,
+        metavar="STAGE",
         help=f"only checks of this stage (repeatable): {', '.join(STAGE_IDS)}",
     )
-    parser.add_argument("--only", action="append", default=[], metavar="ID", help="only this check id (repeatable)")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="ID", help="only this check id (repeatable)"
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="report format on stdout")
     parser.add_argument(
-        "--fail-on", choices=LEVELS, default=default_fail_on, metavar="LEVEL",
+        "--fail-on",
+        choices=LEVELS,
+        default=default_fail_on,
+        metavar="LEVEL",
         help="exit 1 when a check of this severity or worse fails or errors "
         f"({', '.join(LEVELS)}; default {default_fail_on or 'never, for the demo'})",
     )
@@ -223,8 +236,7 @@ def _exit_code(report: RunReport, fail_on: str | None) -> int:
 
     threshold = Severity(fail_on).rank
     blocking = [
-        r for r in report.results
-        if r.status in (Status.FAIL, Status.ERROR) and r.severity.rank >= threshold
+        r for r in report.results if r.status in (Status.FAIL, Status.ERROR) and r.severity.rank >= threshold
     ]
     if blocking:
         print(

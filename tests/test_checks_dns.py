@@ -9,8 +9,16 @@ from launchwizard.checks.dnscheck import provider_of
 from launchwizard.checks.model import Severity, Status
 
 RECORD_HOSTS = [
-    "www.acme.test", "app.acme.test", "api.acme.test", "good.lab.test", "cname.lab.test",
-    "missing.lab.test", "nodata.lab.test", "servfail.lab.test", "silent.lab.test", "ipv6.lab.test",
+    "www.acme.test",
+    "app.acme.test",
+    "api.acme.test",
+    "good.lab.test",
+    "cname.lab.test",
+    "missing.lab.test",
+    "nodata.lab.test",
+    "servfail.lab.test",
+    "silent.lab.test",
+    "ipv6.lab.test",
 ]
 
 
@@ -19,13 +27,15 @@ async def records(make_sprint, run_check):
     sprint = make_sprint(
         RECORD_HOSTS,
         canonical="https://missing.lab.test/",
-        dns={"expect": {
-            "www.acme.test": {"A": ["127.53.1.2"]},
-            "app.acme.test": {"CNAME": "app.hosting.test."},
-            "api.acme.test": {"A": ["203.0.113.10"]},
-            "cname.lab.test": {"CNAME": "elsewhere.hosting.test"},
-            "ipv6.lab.test": {"A": ["127.53.2.99"], "AAAA": ["::1"]},
-        }},
+        dns={
+            "expect": {
+                "www.acme.test": {"A": ["127.53.1.2"]},
+                "app.acme.test": {"CNAME": "app.hosting.test."},
+                "api.acme.test": {"A": ["203.0.113.10"]},
+                "cname.lab.test": {"CNAME": "elsewhere.hosting.test"},
+                "ipv6.lab.test": {"A": ["127.53.2.99"], "AAAA": ["::1"]},
+            }
+        },
         network={"timeout_s": 0.5, "pins": {"good.lab.test": "127.53.2.2"}},
     )
     return await run_check(sprint, "dns.records")
@@ -71,7 +81,9 @@ async def test_missing_names_fail_and_the_canonical_host_is_critical(records) ->
     assert nodata.summary == "nodata.lab.test has no A or AAAA record"
 
 
-@pytest.mark.parametrize(("host", "phrase"), [("servfail.lab.test", "SERVFAIL"), ("silent.lab.test", "timed out")])
+@pytest.mark.parametrize(
+    ("host", "phrase"), [("servfail.lab.test", "SERVFAIL"), ("silent.lab.test", "timed out")]
+)
 async def test_dns_errors_are_never_reported_as_missing(records, host, phrase) -> None:
     result = records[host]
     assert result.status is Status.ERROR

@@ -8,8 +8,16 @@ import pytest_asyncio
 from launchwizard.checks.model import Severity, Status
 
 HTTPS_HOSTS = [
-    "good.lab.test", "noredirect.lab.test", "temp.lab.test", "offhost.lab.test", "otherport.lab.test",
-    "fileredirect.lab.test", "closed80.lab.test", "reset.lab.test", "hang.lab.test", "missing.lab.test",
+    "good.lab.test",
+    "noredirect.lab.test",
+    "temp.lab.test",
+    "offhost.lab.test",
+    "otherport.lab.test",
+    "fileredirect.lab.test",
+    "closed80.lab.test",
+    "reset.lab.test",
+    "hang.lab.test",
+    "missing.lab.test",
 ]
 
 
@@ -30,10 +38,20 @@ async def test_permanent_same_host_redirect_passes(https) -> None:
 @pytest.mark.parametrize(
     ("host", "status", "severity", "phrase"),
     [
-        ("noredirect.lab.test", Status.FAIL, Severity.HIGH, "serves content (status 200) instead of redirecting"),
+        (
+            "noredirect.lab.test",
+            Status.FAIL,
+            Severity.HIGH,
+            "serves content (status 200) instead of redirecting",
+        ),
         ("temp.lab.test", Status.WARN, Severity.LOW, "temporary 302"),
         ("offhost.lab.test", Status.FAIL, Severity.MEDIUM, "goes to another host (https://good.lab.test)"),
-        ("otherport.lab.test", Status.FAIL, Severity.MEDIUM, "non-standard port (https://otherport.lab.test:8443)"),
+        (
+            "otherport.lab.test",
+            Status.FAIL,
+            Severity.MEDIUM,
+            "non-standard port (https://otherport.lab.test:8443)",
+        ),
         ("fileredirect.lab.test", Status.FAIL, Severity.HIGH, "unsupported scheme (file:)"),
     ],
 )
@@ -66,9 +84,18 @@ async def test_unreachable_hosts_are_errors_with_a_reason(https, host, phrase) -
 
 
 CANONICAL_HOSTS = [
-    "acme.test", "www.acme.test", "good.lab.test", "offhost.lab.test", "loop.lab.test",
-    "downgrade.lab.test", "longchain.lab.test", "wronghost.lab.test", "noredirect.lab.test",
-    "slowbody.lab.test", "hugebody.lab.test", "closed80.lab.test",
+    "acme.test",
+    "www.acme.test",
+    "good.lab.test",
+    "offhost.lab.test",
+    "loop.lab.test",
+    "downgrade.lab.test",
+    "longchain.lab.test",
+    "wronghost.lab.test",
+    "noredirect.lab.test",
+    "slowbody.lab.test",
+    "hugebody.lab.test",
+    "closed80.lab.test",
 ]
 
 
@@ -89,7 +116,9 @@ async def test_apex_and_www_end_on_the_canonical_url(canonical) -> None:
     assert apex.status is Status.PASS
     assert apex.summary == "http:// and https:// both end on https://www.acme.test/ (2 redirect(s) at most)"
     assert [hop["url"] for hop in apex.evidence["from_http"]] == [
-        "http://acme.test/", "https://acme.test/", "https://www.acme.test/",
+        "http://acme.test/",
+        "https://acme.test/",
+        "https://www.acme.test/",
     ]
     assert canonical["www.acme.test"].status is Status.PASS
     assert canonical["good.lab.test"].status is Status.PASS

@@ -8,9 +8,19 @@ import pytest_asyncio
 from launchwizard.checks.model import Severity, Status
 
 CERT_HOSTS = [
-    "good.lab.test", "expired.lab.test", "expiring.lab.test", "soon.lab.test", "wronghost.lab.test",
-    "selfsigned.lab.test", "weakkey.lab.test", "nochain.lab.test", "longlife.lab.test",
-    "badtls.lab.test", "reset.lab.test", "closed80.lab.test", "missing.lab.test",
+    "good.lab.test",
+    "expired.lab.test",
+    "expiring.lab.test",
+    "soon.lab.test",
+    "wronghost.lab.test",
+    "selfsigned.lab.test",
+    "weakkey.lab.test",
+    "nochain.lab.test",
+    "longlife.lab.test",
+    "badtls.lab.test",
+    "reset.lab.test",
+    "closed80.lab.test",
+    "missing.lab.test",
 ]
 
 
@@ -69,7 +79,9 @@ async def test_handshake_failure_fails_and_unreachable_is_an_error(certificate) 
     assert "connection reset" in certificate["reset.lab.test"].summary
     missing = certificate["missing.lab.test"]
     assert missing.status is Status.ERROR
-    assert missing.summary == "no TLS connection to missing.lab.test: missing.lab.test does not exist (NXDOMAIN)"
+    assert (
+        missing.summary == "no TLS connection to missing.lab.test: missing.lab.test does not exist (NXDOMAIN)"
+    )
 
 
 async def test_closed_http_port_does_not_matter_for_tls(certificate) -> None:

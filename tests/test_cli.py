@@ -33,13 +33,27 @@ def test_json_follows_the_contract(capsys, mixed_sprint) -> None:
     report = json.loads(out)
     assert report["schema"] == "launchwizard.run/1"
     assert {r["check"] for r in report["results"]} == {
-        "dns.records", "dns.nameservers", "redirect.https", "redirect.canonical",
-        "tls.certificate", "tls.expiry", "tls.protocols",
+        "dns.records",
+        "dns.nameservers",
+        "redirect.https",
+        "redirect.canonical",
+        "tls.certificate",
+        "tls.expiry",
+        "tls.protocols",
     }
     first = report["results"][0]
     assert set(first) == {
-        "check", "stage", "target", "status", "severity", "title", "summary", "evidence", "fix",
-        "references", "duration_ms",
+        "check",
+        "stage",
+        "target",
+        "status",
+        "severity",
+        "title",
+        "summary",
+        "evidence",
+        "fix",
+        "references",
+        "duration_ms",
     }
     targets = {r["target"] for r in report["results"]}
     assert targets == {"good.lab.test", "legacy.lab.test", "soon.lab.test", "lab.test"}
@@ -118,7 +132,9 @@ def test_headless_check_never_imports_textual(mixed_sprint) -> None:
 def test_demo_headless_audits_the_sample_product() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "launchwizard", "demo", "--headless"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert done.returncode == 0, done.stderr
     assert "launchwizard audit of Acme Assist" in done.stdout

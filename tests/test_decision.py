@@ -11,19 +11,23 @@ def result(check: str, status: Status, severity: Severity, target: str = "www.ac
 
 
 def test_nothing_failed_ships_now_and_lists_follow_ups() -> None:
-    decision = decide([
-        result("tls.expiry", Status.PASS, Severity.HIGH),
-        result("redirect.https", Status.WARN, Severity.LOW),
-    ])
+    decision = decide(
+        [
+            result("tls.expiry", Status.PASS, Severity.HIGH),
+            result("redirect.https", Status.WARN, Severity.LOW),
+        ]
+    )
     assert decision.verdict == SHIP_NOW
     assert any("redirect.https" in r and r.startswith("follow-up") for r in decision.reasons)
 
 
 def test_a_high_failure_means_fix_first_and_names_it() -> None:
-    decision = decide([
-        result("tls.protocols", Status.FAIL, Severity.HIGH, "api.acme.test"),
-        result("dns.records", Status.PASS, Severity.HIGH),
-    ])
+    decision = decide(
+        [
+            result("tls.protocols", Status.FAIL, Severity.HIGH, "api.acme.test"),
+            result("dns.records", Status.PASS, Severity.HIGH),
+        ]
+    )
     assert decision.verdict == FIX_FIRST
     assert decision.reasons == ["fail high: tls.protocols on api.acme.test: tls.protocols summary"]
 
@@ -39,10 +43,12 @@ def test_an_error_on_a_low_check_does_not_block() -> None:
 
 
 def test_a_critical_failure_delays() -> None:
-    decision = decide([
-        result("tls.expiry", Status.FAIL, Severity.CRITICAL, "app.acme.test"),
-        result("tls.protocols", Status.FAIL, Severity.HIGH),
-    ])
+    decision = decide(
+        [
+            result("tls.expiry", Status.FAIL, Severity.CRITICAL, "app.acme.test"),
+            result("tls.protocols", Status.FAIL, Severity.HIGH),
+        ]
+    )
     assert decision.verdict == DELAY_24H
     assert decision.reasons == ["fail critical: tls.expiry on app.acme.test: tls.expiry summary"]
 
@@ -56,11 +62,18 @@ def test_more_than_three_high_failures_delay() -> None:
 
 
 def test_risks_rank_by_status_and_severity_and_drop_passes() -> None:
-    ranked = rank_risks([
-        result("a.warn.critical", Status.WARN, Severity.CRITICAL),
-        result("b.fail.medium", Status.FAIL, Severity.MEDIUM),
-        result("c.pass", Status.PASS, Severity.CRITICAL),
-        result("d.fail.critical", Status.FAIL, Severity.CRITICAL),
-        result("e.error.high", Status.ERROR, Severity.HIGH),
-    ])
-    assert [r.check for r in ranked] == ["d.fail.critical", "b.fail.medium", "e.error.high", "a.warn.critical"]
+    ranked = rank_risks(
+        [
+            result("a.warn.critical", Status.WARN, Severity.CRITICAL),
+            result("b.fail.medium", Status.FAIL, Severity.MEDIUM),
+            result("c.pass", Status.PASS, Severity.CRITICAL),
+            result("d.fail.critical", Status.FAIL, Severity.CRITICAL),
+            result("e.error.high", Status.ERROR, Severity.HIGH),
+        ]
+    )
+    assert [r.check for r in ranked] == [
+        "d.fail.critical",
+        "b.fail.medium",
+        "e.error.high",
+        "a.warn.critical",
+    ]

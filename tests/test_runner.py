@@ -57,7 +57,10 @@ class Recorder:
 async def test_results_come_in_registry_then_host_order_with_defaults() -> None:
     report = await Runner(sprint(), [spec("x.one", passing), spec("x.apex", passing, "apex")]).run()
     assert [(r.check, r.target) for r in report.results] == [
-        ("x.one", "a.acme.test"), ("x.one", "b.acme.test"), ("x.one", "c.acme.test"), ("x.apex", "acme.test"),
+        ("x.one", "a.acme.test"),
+        ("x.one", "b.acme.test"),
+        ("x.one", "c.acme.test"),
+        ("x.apex", "acme.test"),
     ]
     first = report.results[0]
     assert (first.stage, first.severity, first.references) == ("audit", Severity.HIGH, ["RFC 0000"])
@@ -111,7 +114,9 @@ async def test_all_units_run_at_the_same_time() -> None:
     assert [r.status for r in report.results] == [Status.PASS] * 9
 
 
-@pytest.mark.parametrize(("per_host", "concurrency", "expect_host", "expect_all"), [(2, 16, 2, 6), (6, 4, 2, 4)])
+@pytest.mark.parametrize(
+    ("per_host", "concurrency", "expect_host", "expect_all"), [(2, 16, 2, 6), (6, 4, 2, 4)]
+)
 async def test_bounds_per_host_and_overall_hold(per_host, concurrency, expect_host, expect_all) -> None:
     running: dict[str, int] = {}
     peak_host: dict[str, int] = {}

@@ -234,8 +234,10 @@ def _judge_servers(
             "or configure the zone on them; every NS listed must answer authoritatively."
         )
         return ctx.result(
-            Status.FAIL, f"{len(lame)} of {len(views)} name servers are lame: {listed}",
-            evidence=evidence, fix=fix,
+            Status.FAIL,
+            f"{len(lame)} of {len(views)} name servers are lame: {listed}",
+            evidence=evidence,
+            fix=fix,
         )
     warnings = []
     if len(names) < 2:

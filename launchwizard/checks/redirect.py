@@ -7,6 +7,7 @@ https://X on the same host) and the MDN HTTP Observatory's redirection test.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -159,7 +160,11 @@ def _judge_chain(
     redirects = len(chain.hops) - 1
     if redirects > MAX_GOOD_HOPS:
         findings.append(
-            (Status.WARN, Severity.LOW, f"from {label}:// takes {redirects} redirects (each costs a round trip)")
+            (
+                Status.WARN,
+                Severity.LOW,
+                f"from {label}:// takes {redirects} redirects (each costs a round trip)",
+            )
         )
     return findings
 
@@ -167,7 +172,7 @@ def _judge_chain(
 def _downgrade(chain: Chain) -> str | None:
     """The first http:// URL reached from an https:// one, if any."""
     urls = [hop.url for hop in chain.hops]
-    for before, after in zip(urls, urls[1:], strict=False):
+    for before, after in itertools.pairwise(urls):
         if before.startswith("https://") and after.startswith("http://"):
             return after
     return None

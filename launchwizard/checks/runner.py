@@ -69,7 +69,7 @@ class RunReport:
 
 def plan(sprint: Sprint, specs: Sequence[CheckSpec]) -> list[Unit]:
     """Fan each check out over its targets, in registry order then host order."""
-    units = []
+    units: list[Unit] = []
     for spec in specs:
         targets = sprint.hosts if spec.scope == "host" else (sprint.apex,)
         units.extend(Unit(spec, target) for target in targets)
@@ -113,9 +113,7 @@ class Runner:
         )
 
     async def _run_unit(self, unit: Unit, net: Net) -> list[Result]:
-        bound = self._per_target.setdefault(
-            unit.target, asyncio.Semaphore(self.sprint.network.per_host)
-        )
+        bound = self._per_target.setdefault(unit.target, asyncio.Semaphore(self.sprint.network.per_host))
         async with bound, self._global:
             if self.observer is not None:
                 self.observer.unit_started(unit)

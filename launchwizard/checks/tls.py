@@ -7,6 +7,7 @@ tls_version) and the CA/Browser Forum Baseline Requirements.
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import UTC, datetime
 from typing import Any
 
@@ -126,7 +127,9 @@ def _key_findings(chain: list[CertInfo]) -> list[Finding]:
             text = f"{what}: signed with {hash_name.upper()}, which is broken"
             findings.append((Status.FAIL, Severity.HIGH, text, FIX_REISSUE))
         elif hash_name == "sha224":
-            findings.append((Status.WARN, Severity.LOW, f"{what}: SHA-224 signature is phase-out", FIX_REISSUE))
+            findings.append(
+                (Status.WARN, Severity.LOW, f"{what}: SHA-224 signature is phase-out", FIX_REISSUE)
+            )
     return findings
 
 
@@ -147,11 +150,14 @@ def _shape_findings(chain: list[CertInfo]) -> list[Finding]:
     if leaf is not None:
         lifespan = (leaf.expires - leaf.starts).days
         if lifespan > MAX_LIFESPAN_DAYS:
-            text = f"leaf is valid for {lifespan} days; publicly trusted certificates may last at most {MAX_LIFESPAN_DAYS}"
+            text = (
+                f"leaf is valid for {lifespan} days; publicly trusted certificates may last "
+                f"at most {MAX_LIFESPAN_DAYS}"
+            )
             findings.append((Status.WARN, Severity.MEDIUM, text, FIX_REISSUE))
-    for child, parent in zip(chain, chain[1:], strict=False):
+    for child, parent in itertools.pairwise(chain):
         if child.issuer != parent.subject:
-            text = f"chain out of order: {child.subject} is not issued by the next certificate ({parent.subject})"
+            text = f"chain out of order: {child.subject} is not issued by the next one ({parent.subject})"
             findings.append((Status.WARN, Severity.LOW, text, FIX_CHAIN))
             break
     return findings
@@ -201,11 +207,11 @@ async def protocols(ctx: CheckContext) -> list[Result]:
     versions = (*LEGACY_VERSIONS, *MODERN_VERSIONS)
     attempts = await asyncio.gather(*(ctx.net.tls.try_version(ctx.target, v) for v in versions))
     by_version = {a.version: a for a in attempts}
-    evidence: dict[str, Any] = {
-        a.version: {"accepted": a.accepted, "detail": a.detail} for a in attempts
-    }
+    evidence: dict[str, Any] = {a.version: {"accepted": a.accepted, "detail": a.detail} for a in attempts}
     if all(a.accepted is None for a in attempts):
-        return [ctx.result(Status.ERROR, f"could not test any version: {attempts[-1].detail}", evidence=evidence)]
+        return [
+            ctx.result(Status.ERROR, f"could not test any version: {attempts[-1].detail}", evidence=evidence)
+        ]
     legacy = [v for v in LEGACY_VERSIONS if by_version[v].accepted]
     modern = [v for v in MODERN_VERSIONS if by_version[v].accepted]
     untested = [v for v in versions if by_version[v].accepted is None]

@@ -14,7 +14,8 @@ import contextlib
 import logging
 import socket
 import struct
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Coroutine, Iterable, Mapping
+from typing import Any
 
 import dns.exception
 import dns.flags
@@ -39,7 +40,10 @@ class Authority:
     """The zones one server publishes and the faults it injects; pure, no sockets."""
 
     def __init__(self, zones: Iterable[dns.zone.Zone], faults: Mapping[str, str]) -> None:
-        self.zones = {zone.origin: zone for zone in zones}
+        self.zones: dict[dns.name.Name, dns.zone.Zone] = {}
+        for zone in zones:
+            assert zone.origin is not None, "zones are parsed with an origin"
+            self.zones[zone.origin] = zone
         self.faults = {dns.name.from_text(name): kind for name, kind in faults.items()}
 
     @classmethod
@@ -50,10 +54,11 @@ class Authority:
 
     def zone_for(self, name: dns.name.Name) -> dns.zone.Zone | None:
         """The closest enclosing zone we serve, or None (answer REFUSED)."""
-        best = None
+        best: dns.zone.Zone | None = None
+        best_depth = -1
         for origin, zone in self.zones.items():
-            if name.is_subdomain(origin) and (best is None or len(origin) > len(best.origin)):
-                best = zone
+            if name.is_subdomain(origin) and len(origin) > best_depth:
+                best, best_depth = zone, len(origin)
         return best
 
     def answer(self, query: dns.message.Message) -> dns.message.Message | None:
@@ -130,8 +135,10 @@ def _has_descendants(zone: dns.zone.Zone, name: dns.name.Name) -> bool:
 
 def _add_soa(response: dns.message.Message, zone: dns.zone.Zone) -> None:
     """Put the zone SOA in authority, with the negative-caching TTL of RFC 2308."""
-    soa = zone.find_rdataset(zone.origin, dns.rdatatype.SOA)
-    rrset = _rrset(zone.origin, soa)
+    origin = zone.origin
+    assert origin is not None
+    soa = zone.find_rdataset(origin, dns.rdatatype.SOA)
+    rrset = _rrset(origin, soa)
     rrset.ttl = min(soa.ttl, soa[0].minimum)
     response.authority.append(rrset)
 
@@ -199,9 +206,9 @@ class DnsServer:
         _, self._udp = await loop.create_datagram_endpoint(lambda: _UdpProtocol(self), sock=udp_sock)
         self._tcp = await asyncio.start_server(self._handle_tcp, sock=tcp_sock)
 
-    def spawn(self, coro: object) -> None:
+    def spawn(self, coro: Coroutine[Any, Any, None]) -> None:
         """Run a handler as a task we can cancel on close."""
-        task = asyncio.ensure_future(coro)  # type: ignore[arg-type]
+        task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

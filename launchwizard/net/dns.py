@@ -253,9 +253,7 @@ def _walk_answer(
 ) -> tuple[list[str], str, tuple[str, ...], int | None]:
     """Read one response: CNAME hops from qname, where they end, and the records found there."""
     wanted = dns.rdatatype.from_text(rdtype)
-    by_name = {
-        (_normalise(r.name.to_text()), r.rdtype): r for r in response.answer
-    }
+    by_name = {(_normalise(r.name.to_text()), r.rdtype): r for r in response.answer}
     hops: list[str] = []
     current = qname
     while wanted != dns.rdatatype.CNAME and len(hops) < MAX_CNAME_CHAIN:

@@ -131,9 +131,7 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(
-                    address, port, timeout, local_address, socket_options
-                )
+                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
             except httpcore.ConnectTimeout as exc:
                 last = exc
             except httpcore.ConnectError as exc:

@@ -294,7 +294,10 @@ class TlsProbe:
         try:
             async with asyncio.timeout(self.timeout_s):
                 tls_transport = await loop.start_tls(
-                    transport, protocol, context, server_hostname=host,
+                    transport,
+                    protocol,
+                    context,
+                    server_hostname=host,
                     ssl_handshake_timeout=self.timeout_s,
                 )
         except (OSError, TimeoutError, ssl.SSLError) as exc:

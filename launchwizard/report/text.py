@@ -71,13 +71,17 @@ class TextReport:
         target_width = max(len(r.target) for r in results)
         indent = " " * 10
         for r in results:
-            head = f"  {self._status(r.status)} {r.check:<{id_width}}  {safe_text(r.target):<{target_width}}  "
+            head = (
+                f"  {self._status(r.status)} {r.check:<{id_width}}  {safe_text(r.target):<{target_width}}  "
+            )
             severity = f" [{r.severity}]" if r.status in (Status.FAIL, Status.WARN, Status.ERROR) else ""
             lines.append(head + safe_text(r.summary) + severity)
             if r.fix and r.status in (Status.FAIL, Status.WARN):
                 lines.extend(
                     textwrap.wrap(
-                        "fix: " + safe_text(r.fix), self.width, initial_indent=indent,
+                        "fix: " + safe_text(r.fix),
+                        self.width,
+                        initial_indent=indent,
                         subsequent_indent=indent + "     ",
                     )
                 )
