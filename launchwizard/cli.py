@@ -140,7 +140,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     with Lab(latency_s=args.latency_ms / 1000) as lab, tempfile.TemporaryDirectory() as tmp:
         sprint = _write_lab_sprint(lab, Path(tmp))
         report = _run(sprint, args)
-    _print_report(report, sprint, args)
+    _print_report(report, sprint, args, source="the demo lab on 127.53.0.0/16")
     return _exit_code(report, args.fail_on)
 
 
@@ -213,7 +213,9 @@ class _Progress:
         sys.stderr.flush()
 
 
-def _print_report(report: RunReport, sprint: Sprint, args: argparse.Namespace) -> None:
+def _print_report(
+    report: RunReport, sprint: Sprint, args: argparse.Namespace, source: str | None = None
+) -> None:
     if args.format == "json":
         import json
 
@@ -224,7 +226,7 @@ def _print_report(report: RunReport, sprint: Sprint, args: argparse.Namespace) -
     from launchwizard.report.text import TextReport, use_colour
 
     width = min(shutil.get_terminal_size((100, 24)).columns, 120)
-    title = f"launchwizard audit of {sprint.client} ({sprint.path})"
+    title = f"launchwizard audit of {sprint.client} ({source or sprint.path})"
     print(TextReport(colour=use_colour(sys.stdout), width=width).render(report, title), end="")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -137,7 +138,7 @@ def test_demo_headless_audits_the_sample_product() -> None:
         timeout=120,
     )
     assert done.returncode == 0, done.stderr
-    assert "launchwizard audit of Acme Assist" in done.stdout
+    assert "launchwizard audit of Acme Assist (the demo lab on 127.53.0.0/16)" in done.stdout
     assert "✗ FAIL  tls.expiry          app.acme.test" in done.stdout
     assert "✗ FAIL  tls.protocols       api.acme.test" in done.stdout
     assert "✗ FAIL  redirect.https      app.acme.test" in done.stdout
@@ -148,3 +149,30 @@ def test_demo_headless_audits_the_sample_product() -> None:
 def test_safe_text_shows_control_characters_instead_of_obeying_them() -> None:
     assert safe_text("ok\x1b[31mred\x07\r\n") == "ok\\x1b[31mred\\x07\\x0d\\x0a"
     assert safe_text("[v=spf1 -all] é") == "[v=spf1 -all] é"
+
+
+def test_lab_serves_until_interrupted_and_check_runs_against_it(tmp_path) -> None:
+    """`launchwizard lab` announces its sprint.toml, answers checks, and stops cleanly on SIGINT."""
+    lab = subprocess.Popen(
+        [sys.executable, "-m", "launchwizard", "lab", "--dir", str(tmp_path)],
+        stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        assert lab.stderr is not None
+        first = lab.stderr.readline()
+        assert first == f"lab running; sprint.toml written to {tmp_path / 'sprint.toml'}\n"
+        done = subprocess.run(
+            [sys.executable, "-m", "launchwizard", "check", "--config", str(tmp_path / "sprint.toml"),
+             "--only", "tls.expiry", "--format", "json"],
+            capture_output=True, text=True, timeout=60,
+        )
+        statuses = {r["target"]: r["status"] for r in json.loads(done.stdout)["results"]}
+        assert statuses == {
+            "acme.test": "pass", "www.acme.test": "pass", "app.acme.test": "fail", "api.acme.test": "pass",
+        }
+    finally:
+        lab.send_signal(signal.SIGINT)
+        rest = lab.communicate(timeout=30)[1]
+    assert lab.returncode == 0
+    assert "lab stopped" in rest
+    assert "Traceback" not in rest

@@ -21,10 +21,10 @@ from launchwizard.config import (
     Ports,
     ProbeBudget,
     Sprint,
-    _Locator,
     load_sprint,
     parse_sprint,
 )
+from launchwizard.config.locate import Locator
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "sprint.toml.example"
@@ -955,7 +955,7 @@ def test_deleting_any_key_of_the_example_is_fine_or_located(path: tuple[Any, ...
 @settings(suppress_health_check=[HealthCheck.too_slow])
 def test_locator_finds_every_key_and_element(doc: dict[str, Any], multiline: bool) -> None:
     text = tomli_w.dumps(doc, multiline_strings=multiline)
-    lines = _Locator(text).lines
+    lines = Locator(text).lines
     missing = [path for path in leaf_paths(tomllib.loads(text)) if path not in lines]
     assert not missing
 
@@ -977,7 +977,7 @@ w = 1
 
 
 def test_locator_lines_of_tricky_layouts() -> None:
-    lines = _Locator(TRICKY).lines
+    lines = Locator(TRICKY).lines
     assert lines[("top", "dotted.part", "x")] == 1
     assert lines[("a", "e")] == 6
     assert ("not", "a", "header") not in lines

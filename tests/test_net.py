@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import gc
 import hashlib
 import ipaddress
-from collections.abc import AsyncIterator, Mapping
+import warnings
+from collections.abc import AsyncIterator, Mapping, Sequence
 
 import pytest
 from cryptography import x509
@@ -25,6 +27,7 @@ from launchwizard.net.http import FetchError, Hop, HttpClient
 from launchwizard.net.tls import TlsProbe, describe_certificate
 
 SHORT_S = 0.5
+FAULT_S = 0.3  # deadline for the tests that must run into it
 NS_ADDRESSES = {"ns1": "127.53.0.1", "ns2": "127.53.0.2", "ns9": "127.53.0.9"}
 DEAD_NS = "127.53.0.200"  # a lab address where nothing listens
 BIG = "lab-padding-" + "0123456789abcdef" * 30  # the text behind each bigtxt.lab.test TXT record
@@ -59,10 +62,10 @@ def make_client(lab: Lab, resolver: Resolver, max_body: int = 100_000) -> HttpCl
     )
 
 
-def make_probe(lab: Lab, resolver: Resolver | None = None) -> TlsProbe:
+def make_probe(lab: Lab, resolver: Resolver | None = None, timeout_s: float = SHORT_S) -> TlsProbe:
     return TlsProbe(
         resolver or make_resolver(lab),
-        timeout_s=SHORT_S,
+        timeout_s=timeout_s,
         https_port=lab.ports["https"],
         ca_bundle=str(lab.ca_bundle),
     )
@@ -217,7 +220,7 @@ async def test_second_server_is_asked_when_the_first_refuses(lab: Lab) -> None:
 
 
 async def test_second_server_is_asked_when_the_first_is_dead(lab: Lab) -> None:
-    resolver = make_resolver(lab, DEAD_NS, "ns1", timeout_s=0.6)
+    resolver = make_resolver(lab, DEAD_NS, "ns1", timeout_s=SHORT_S)
     answer = await resolver.query("good.lab.test", "A")
     assert answer.outcome is Outcome.OK, (
         "BUG: a dead first name server eats the whole deadline in Resolver._ask_any "
@@ -471,14 +474,32 @@ async def test_reset_during_the_tls_handshake_has_a_plain_reason(client: HttpCli
 @pytest.mark.parametrize("url", ["https://hang.lab.test/", "http://hang.lab.test/"])
 async def test_hanging_server_ends_at_the_deadline(client: HttpClient, url: str) -> None:
     with pytest.raises(FetchError) as caught:
-        await client.request("GET", url)
+        await client.request("GET", url, timeout_s=FAULT_S)
     assert caught.value.kind == "timeout"
-    message = caught.value.message
-    assert message == f"no response within {SHORT_S:g} s" or message.startswith("timed out")
+    assert caught.value.message == "no response within 0.3 s"
+
+
+async def test_deadline_during_the_tls_handshake_leaves_no_socket_open(lab: Lab, resolver: Resolver) -> None:
+    http = make_client(lab, resolver)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        try:
+            with pytest.raises(FetchError) as failed:
+                await http.request("GET", "https://hang.lab.test/", timeout_s=FAULT_S)
+        finally:
+            await http.aclose()
+        gc.collect()
+    assert failed.value.kind == "timeout"
+    leaked = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert leaked == [], (
+        "BUG: HttpClient.request's asyncio.timeout cancels httpx mid-TLS-handshake; httpcore closes "
+        "the stream only on Exception (not CancelledError) and the pool never held the connection, "
+        "so the TCP socket to the host is left open until garbage collection"
+    )
 
 
 async def test_slow_body_keeps_the_head_and_notes_the_deadline(lab: Lab, client: HttpClient) -> None:
-    response = await client.request("GET", "https://slowbody.lab.test/")
+    response = await client.request("GET", "https://slowbody.lab.test/", timeout_s=FAULT_S)
     assert response.status == 200
     assert response.address == f"127.53.2.22:{lab.ports['https']}"
     assert response.body_error == "body still arriving at the deadline"
@@ -694,8 +715,8 @@ async def test_try_version(probe: TlsProbe, host: str, version: str, accepted: b
         assert attempt.detail
 
 
-async def test_try_version_on_a_hanging_server_is_unknown(probe: TlsProbe) -> None:
-    attempt = await probe.try_version("hang.lab.test", "TLSv1.2")
+async def test_try_version_on_a_hanging_server_is_unknown(lab: Lab) -> None:
+    attempt = await make_probe(lab, timeout_s=FAULT_S).try_version("hang.lab.test", "TLSv1.2")
     assert attempt.accepted is None
     assert attempt.detail == "timed out"
 
@@ -708,8 +729,8 @@ async def test_garbage_instead_of_tls_is_error_kind_tls(probe: TlsProbe) -> None
     assert hs.chain == []
 
 
-async def test_hanging_server_is_error_kind_timeout(probe: TlsProbe) -> None:
-    hs = await probe.handshake("hang.lab.test")
+async def test_hanging_server_is_error_kind_timeout(lab: Lab) -> None:
+    hs = await make_probe(lab, timeout_s=FAULT_S).handshake("hang.lab.test")
     assert (hs.error_kind, hs.error) == ("timeout", "timed out")
     assert not hs.connected
 
@@ -729,9 +750,7 @@ async def test_unresolvable_host_is_error_kind_dns(probe: TlsProbe) -> None:
 
 
 async def test_handshake_is_done_once_per_host(probe: TlsProbe) -> None:
-    first, second = await asyncio.gather(
-        probe.handshake("good.lab.test"), probe.handshake("good.lab.test")
-    )
+    first, second = await asyncio.gather(probe.handshake("good.lab.test"), probe.handshake("good.lab.test"))
     assert second is first
     assert await probe.handshake("GOOD.lab.test") is first
     assert await probe.handshake("expired.lab.test") is not first
@@ -740,20 +759,26 @@ async def test_handshake_is_done_once_per_host(probe: TlsProbe) -> None:
 # ---------------------------------------------------------------- describe_certificate
 
 
-def _self_signed(key: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey, name: x509.Name, **kwargs: object):
-    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+def _self_signed(
+    key: rsa.RSAPrivateKey | ed25519.Ed25519PrivateKey,
+    name: x509.Name,
+    sans: Sequence[x509.GeneralName] = (),
+    ca: bool = False,
+) -> x509.Certificate:
+    """A self-signed certificate with fixed serial and dates, so every fact is known."""
+    start = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(name)
         .issuer_name(name)
         .public_key(key.public_key())
         .serial_number(0x1234ABCD)
-        .not_valid_before(now)
-        .not_valid_after(now + dt.timedelta(days=30))
+        .not_valid_before(start)
+        .not_valid_after(start + dt.timedelta(days=30))
     )
-    if kwargs.get("sans"):
-        builder = builder.add_extension(x509.SubjectAlternativeName(kwargs["sans"]), critical=False)
-    if kwargs.get("ca"):
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
+    if ca:
         builder = builder.add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
     algorithm = hashes.SHA256() if isinstance(key, rsa.RSAPrivateKey) else None
     return builder.sign(key, algorithm)

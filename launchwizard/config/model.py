@@ -1,0 +1,151 @@
+"""The frozen, typed shape of a validated sprint.toml.
+
+Everything downstream (checks, the wizard, the handover pack) reads these objects and
+never the raw TOML, so they are immutable all the way down: tuples and read-only mappings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from urllib.parse import urlsplit
+
+
+def _empty_map() -> Mapping[Any, Any]:
+    """An immutable empty mapping, so frozen dataclasses stay immutable all the way down."""
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class Nameserver:
+    """A resolver to ask; an IP literal because a name would need a resolver to find it."""
+
+    host: str
+    port: int = 53
+
+    def __str__(self) -> str:
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class HostExpect:
+    """What ``dns.records`` expects one host to resolve to; empty fields are not checked."""
+
+    a: tuple[str, ...] = ()
+    aaaa: tuple[str, ...] = ()
+    cname: str | None = None
+
+
+@dataclass(frozen=True)
+class Ports:
+    """Ports used where a URL names none: staging boxes and the lab listen elsewhere."""
+
+    http: int = 80
+    https: int = 443
+    dns: int = 53
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """How every network call is made: resolvers, pins, trust, timeouts and concurrency."""
+
+    nameservers: tuple[Nameserver, ...] = ()
+    ca_bundle: Path | None = None
+    timeout_s: float = 5.0
+    pins: Mapping[str, str] = field(default_factory=_empty_map)
+    ports: Ports = Ports()
+    concurrency: int = 16
+    per_host: int = 6
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A route of the product that checks call (homepage, login, health, chat...)."""
+
+    name: str
+    url: str
+    method: str = "GET"
+    body: str | None = None
+    response_path: str | None = None
+    timeout_s: float | None = None
+    headers: Mapping[str, str] = field(default_factory=_empty_map)
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """Inputs of the email checks (SPF, DKIM, DMARC, MX, a received message)."""
+
+    domain: str | None = None
+    dkim_selectors: tuple[str, ...] = ()
+    sender_ips: tuple[str, ...] = ()
+    approved_includes: tuple[str, ...] = ()
+    message: Path | None = None
+
+
+@dataclass(frozen=True)
+class ProbeBudget:
+    """An opt-in active probe and the hard limits on how hard it may hit production."""
+
+    enabled: bool = False
+    endpoint: str | None = None
+    max_requests: int = 20
+    rate_per_s: float = 5.0
+
+
+@dataclass(frozen=True)
+class ProbesConfig:
+    """Active probes; both are off unless the operator enables them explicitly."""
+
+    ratelimit: ProbeBudget = ProbeBudget()
+    injection: ProbeBudget = ProbeBudget(max_requests=25)
+
+
+@dataclass(frozen=True)
+class Environment:
+    """One deployment environment and the variables the app reads there."""
+
+    name: str
+    variables: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sprint:
+    """A validated sprint.toml; host names are lower-case without a trailing dot."""
+
+    path: Path
+    client: str
+    canonical: str
+    apex: str
+    hosts: tuple[str, ...]
+    dns_expect: Mapping[str, HostExpect] = field(default_factory=_empty_map)
+    redirects: Mapping[str, str] = field(default_factory=_empty_map)
+    email: EmailConfig = EmailConfig()
+    endpoints: Mapping[str, Endpoint] = field(default_factory=_empty_map)
+    network: NetworkConfig = NetworkConfig()
+    probes: ProbesConfig = ProbesConfig()
+    repo: Path | None = None
+    logs: tuple[str, ...] = ()
+    environments: Mapping[str, Environment] = field(default_factory=_empty_map)
+
+    @property
+    def state_dir(self) -> Path:
+        """Where run results and sprint state live: beside the sprint.toml they belong to."""
+        return self.path.parent / ".launchwizard"
+
+    def canonical_for(self, host: str) -> str:
+        """The URL a visit to ``host`` should end on, for ``redirect.canonical``.
+
+        An explicit ``[redirects]`` entry wins; the apex, ``www.<apex>`` and the canonical
+        URL's own host all end on the sprint canonical URL; any other host on its own root.
+        """
+        name = host.lower()
+        name = name[:-1] if name.endswith(".") else name
+        if name in self.redirects:
+            return self.redirects[name]
+        if name in (self.apex, f"www.{self.apex}", urlsplit(self.canonical).hostname):
+            return self.canonical
+        return f"https://{name}/"
