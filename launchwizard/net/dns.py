@@ -183,8 +183,9 @@ class Resolver:
         """Follow the CNAME chain from `name` until `rdtype` data, NXDOMAIN or a limit."""
         chain: list[str] = []
         current = name
+        deadline = asyncio.get_running_loop().time() + self.timeout_s
         for _ in range(MAX_CNAME_CHAIN):
-            answer = await self._ask_any(current, rdtype)
+            answer = await self._ask_any(current, rdtype, deadline)
             if isinstance(answer, str):
                 return DnsAnswer(name, rdtype, Outcome.ERROR, cname_chain=tuple(chain), error=answer)
             response, server = answer
@@ -207,8 +208,14 @@ class Resolver:
         reason = f"CNAME chain longer than {MAX_CNAME_CHAIN}"
         return DnsAnswer(name, rdtype, Outcome.ERROR, (), tuple(chain), error=reason)
 
-    async def _ask_any(self, name: str, rdtype: str) -> tuple[dns.message.Message, str] | str:
-        """Try each server in turn within the deadline; return a response or a plain reason."""
+    async def _ask_any(
+        self, name: str, rdtype: str, deadline: float
+    ) -> tuple[dns.message.Message, str] | str:
+        """Try each server in turn before the deadline; return a response or a plain reason.
+
+        Each server gets an equal share of the time left, so a dead first server cannot
+        use up the whole deadline before the second one is asked.
+        """
         if not self.servers:
             return "no name server configured and none found in /etc/resolv.conf"
         try:
@@ -218,13 +225,13 @@ class Resolver:
             return f"cannot ask for {name!r} {rdtype}: {_plain_error(exc)}"
         reasons: list[str] = []
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + self.timeout_s
-        for server in self.servers:
+        for position, server in enumerate(self.servers):
             remaining = deadline - loop.time()
             if remaining <= 0:
                 break
+            share = remaining / (len(self.servers) - position)
             try:
-                response = await self._exchange(query, server, remaining)
+                response = await self._exchange(query, server, share)
             except (dns.exception.DNSException, OSError, TimeoutError) as exc:
                 reasons.append(f"{server}: {_plain_error(exc)}")
                 continue

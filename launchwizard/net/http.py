@@ -23,7 +23,7 @@ import httpx
 from launchwizard.net.dns import DnsError, Resolver
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
-DEFAULT_MAX_HOPS = 10
+DEFAULT_MAX_REDIRECTS = 10
 DNS_PREFIX = "DNS: "
 USER_AGENT = "launchwizard/0.1 (launch-readiness audit)"
 
@@ -226,12 +226,16 @@ class HttpClient:
         cap = self.max_body if max_body is None else max_body
         started = time.perf_counter()
         try:
-            async with asyncio.timeout(deadline):
+            async with asyncio.timeout(deadline + _grace(deadline)):
                 request = self._client.build_request(
-                    method, target, headers=dict(headers or {}), content=content
+                    method,
+                    target,
+                    headers=dict(headers or {}),
+                    content=content,
+                    timeout=httpx.Timeout(deadline),
                 )
                 raw = await self._client.send(request, stream=True)
-        except TimeoutError:
+        except (TimeoutError, httpx.TimeoutException):
             raise FetchError("timeout", f"no response within {deadline:g} s") from None
         except httpx.HTTPError as exc:
             raise _fetch_error(exc) from None
@@ -245,7 +249,7 @@ class HttpClient:
         self,
         url: str,
         *,
-        max_hops: int = DEFAULT_MAX_HOPS,
+        max_redirects: int = DEFAULT_MAX_REDIRECTS,
         method: str = "GET",
         max_body: int | None = None,
     ) -> Chain:
@@ -257,9 +261,9 @@ class HttpClient:
             if current in seen:
                 chain.error_kind, chain.error = "loop", f"redirect loop: {current} again"
                 return chain
-            if len(chain.hops) >= max_hops:
+            if len(chain.hops) > max_redirects:
                 chain.error_kind = "too-many-hops"
-                chain.error = f"more than {max_hops} redirects"
+                chain.error = f"more than {max_redirects} redirects"
                 return chain
             seen.add(current)
             hop = Hop(url=current)
@@ -332,14 +336,24 @@ def _socket_reason(exc: BaseException) -> str:
         if isinstance(seen, TimeoutError):
             return "timed out"
         seen = seen.__cause__ or seen.__context__
-    return str(exc) or type(exc).__name__
+    lines = str(exc).strip().splitlines()
+    return lines[0][:200] if lines else type(exc).__name__
+
+
+def _grace(deadline: float) -> float:
+    """Extra time for the hard stop, so httpx's own timeouts fire first.
+
+    httpx closes a half-open TLS connection when its own timeout fires, but not when the
+    task is cancelled mid-handshake; the hard stop only catches what httpx does not bound.
+    """
+    return min(1.0, deadline / 4)
 
 
 def _fetch_error(exc: httpx.HTTPError) -> FetchError:
     """Sort an httpx failure into a kind and a plain sentence."""
-    text = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    text = _socket_reason(exc)
     if isinstance(exc, httpx.TimeoutException):
-        return FetchError("timeout", f"timed out ({text})")
+        return FetchError("timeout", "timed out")
     if isinstance(exc, httpx.ConnectError):
         if text.startswith(DNS_PREFIX):
             return FetchError("dns", text.removeprefix(DNS_PREFIX))
@@ -350,7 +364,7 @@ def _fetch_error(exc: httpx.HTTPError) -> FetchError:
             return FetchError("connect", "connection refused")
         if "reset" in lowered:
             return FetchError("reset", "connection reset by peer")
-        return FetchError("connect", text)
+        return FetchError("connect", text if text != type(exc).__name__ else "connection failed")
     if isinstance(exc, (httpx.ReadError, httpx.WriteError)):
         return FetchError("reset", "connection closed or reset by the server without a response")
     if isinstance(exc, httpx.RemoteProtocolError):

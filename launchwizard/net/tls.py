@@ -214,7 +214,7 @@ class TlsProbe:
 
     async def handshake(self, host: str, port: int | None = None) -> Handshake:
         """The host's handshake, done once per run however many checks ask for it."""
-        key = (host.lower(), port or self.port)
+        key = (host.rstrip(".").lower(), port or self.port)
         task = self._handshakes.get(key)
         if task is None:
             task = asyncio.ensure_future(self._handshake(*key))
