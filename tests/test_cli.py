@@ -155,20 +155,36 @@ def test_lab_serves_until_interrupted_and_check_runs_against_it(tmp_path) -> Non
     """`launchwizard lab` announces its sprint.toml, answers checks, and stops cleanly on SIGINT."""
     lab = subprocess.Popen(
         [sys.executable, "-m", "launchwizard", "lab", "--dir", str(tmp_path)],
-        stderr=subprocess.PIPE, text=True,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         assert lab.stderr is not None
         first = lab.stderr.readline()
         assert first == f"lab running; sprint.toml written to {tmp_path / 'sprint.toml'}\n"
         done = subprocess.run(
-            [sys.executable, "-m", "launchwizard", "check", "--config", str(tmp_path / "sprint.toml"),
-             "--only", "tls.expiry", "--format", "json"],
-            capture_output=True, text=True, timeout=60,
+            [
+                sys.executable,
+                "-m",
+                "launchwizard",
+                "check",
+                "--config",
+                str(tmp_path / "sprint.toml"),
+                "--only",
+                "tls.expiry",
+                "--format",
+                "json",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
         )
         statuses = {r["target"]: r["status"] for r in json.loads(done.stdout)["results"]}
         assert statuses == {
-            "acme.test": "pass", "www.acme.test": "pass", "app.acme.test": "fail", "api.acme.test": "pass",
+            "acme.test": "pass",
+            "www.acme.test": "pass",
+            "app.acme.test": "fail",
+            "api.acme.test": "pass",
         }
     finally:
         lab.send_signal(signal.SIGINT)
