@@ -8,6 +8,7 @@ import pytest_asyncio
 from launchwizard.checks.model import Severity, Status
 
 HTTPS_HOSTS = [
+    "badlocation.lab.test",
     "good.lab.test",
     "noredirect.lab.test",
     "temp.lab.test",
@@ -62,6 +63,13 @@ async def test_first_hop_problems(https, host, status, severity, phrase) -> None
     assert result.fix
 
 
+async def test_an_unparsable_location_fails_with_the_raw_header(https) -> None:
+    result = https["badlocation.lab.test"]
+    assert (result.status, result.severity) == (Status.FAIL, Severity.HIGH)
+    assert result.summary == "redirect Location is not a valid URL: 'http://[::1' (Invalid IPv6 URL)"
+    assert result.evidence["location"] == "http://[::1"
+
+
 async def test_closed_port_80_passes_as_the_references_do(https) -> None:
     result = https["closed80.lab.test"]
     assert (result.status, result.severity) == (Status.PASS, Severity.INFO)
@@ -84,6 +92,7 @@ async def test_unreachable_hosts_are_errors_with_a_reason(https, host, phrase) -
 
 
 CANONICAL_HOSTS = [
+    "badlocation.lab.test",
     "acme.test",
     "www.acme.test",
     "good.lab.test",
@@ -168,3 +177,9 @@ async def test_plain_http_without_redirect_is_left_to_redirect_https(canonical) 
 async def test_endless_or_slow_bodies_do_not_hang_the_check(canonical) -> None:
     assert canonical["slowbody.lab.test"].status is Status.PASS
     assert canonical["hugebody.lab.test"].status is Status.PASS
+
+
+async def test_an_impossible_port_in_a_redirect_fails(canonical) -> None:
+    result = canonical["badlocation.lab.test"]
+    assert result.status is Status.FAIL
+    assert "'https://badlocation.lab.test:99999/' (Port out of range 0-65535)" in result.summary

@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.model import Result, Severity, Status
-from launchwizard.net.http import Chain, FetchError
+from launchwizard.net.http import Chain, FetchError, resolve_location
 
 PERMANENT = (301, 308)
 MAX_GOOD_HOPS = 3
@@ -45,11 +45,18 @@ async def https(ctx: CheckContext) -> list[Result]:
         summary = f"http://{host}/ serves content (status {response.status}) instead of redirecting to HTTPS"
         return [ctx.result(Status.FAIL, summary, evidence=evidence, fix=fix)]
     location = response.header("location") or ""
-    target = urlsplit(urljoin(start, location.strip()))
     evidence["location"] = location
+    try:
+        target = urlsplit(resolve_location(start, location))
+    except FetchError as exc:
+        problem = exc.message
+        if exc.kind == "scheme":
+            scheme = location.strip().split(":", 1)[0].lower()
+            problem = f"redirects to an unsupported scheme ({scheme}:) instead of https://{host}"
+        return [ctx.result(Status.FAIL, problem, evidence=evidence, fix=fix)]
     problem = _first_hop_problem(host, target.scheme.lower(), target.hostname, target.port)
     if problem:
-        severity = Severity.MEDIUM if target.scheme == "https" else ctx.spec.severity
+        severity = Severity.MEDIUM if target.scheme.lower() == "https" else ctx.spec.severity
         return [ctx.result(Status.FAIL, problem, evidence=evidence, fix=fix, severity=severity)]
     if response.status not in PERMANENT:
         summary = (
@@ -64,8 +71,6 @@ async def https(ctx: CheckContext) -> list[Result]:
 
 def _first_hop_problem(host: str, scheme: str, target_host: str | None, port: int | None) -> str | None:
     """What is wrong with the first hop's target, or None when it is https on the same host."""
-    if scheme not in ("http", "https"):
-        return f"redirects to an unsupported scheme ({scheme}:) instead of https://{host}"
     if scheme == "http":
         return f"first redirect stays on plain HTTP ({scheme}://{target_host})"
     if (target_host or "").lower() != host:
@@ -138,7 +143,7 @@ def _judge_chain(
 ) -> list[tuple[Status, Severity, str]]:
     """Findings for one chain: loops, bad schemes, downgrades, wrong destination, length."""
     high = ctx.spec.severity
-    if chain.error_kind in ("loop", "too-many-hops", "scheme"):
+    if chain.error_kind in ("loop", "too-many-hops", "scheme", "bad-location", "protocol"):
         return [(Status.FAIL, high, f"from {label}://: {chain.error}")]
     if chain.error_kind == "tls":
         where = chain.hops[-1].url if chain.hops else chain.start

@@ -275,6 +275,12 @@ TEST_HOSTS: tuple[WebHost, ...] = (
     _lab("hugebody", 23, https={ANY_PATH: Fault("hugebody")}),
     _lab("badtls", 24, https=Fault("garbage-tls")),
     _lab("closed80", 25, http=None),
+    _lab(
+        "badlocation",
+        26,
+        http={ANY_PATH: Redirect(301, "http://[::1")},
+        https={"/": Redirect(301, "https://badlocation.lab.test:99999/")},
+    ),
 )
 
 WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS

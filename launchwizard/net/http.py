@@ -185,23 +185,20 @@ class HttpClient:
         self.timeout_s = timeout_s
         self.ports = dict(ports or {})
         self.max_body = max_body
-        transport = _PinnedTransport(resolver, client_ssl_context(ca_bundle), max_connections)
-        self._client = httpx.AsyncClient(
-            transport=transport,
-            timeout=httpx.Timeout(timeout_s),
-            follow_redirects=False,
-            headers={"User-Agent": USER_AGENT},
-        )
+        self._transport = _PinnedTransport(resolver, client_ssl_context(ca_bundle), max_connections)
 
     async def aclose(self) -> None:
-        await self._client.aclose()
+        await self._transport.aclose()
 
     def effective_url(self, url: str) -> httpx.URL:
         """The URL to connect to: the configured port where the URL names none."""
-        parsed = httpx.URL(url)
+        try:
+            parsed = httpx.URL(url)
+            explicit = urlsplit(url).port
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise FetchError("url", f"not a valid URL: {url!r} ({exc})") from None
         if parsed.scheme not in ("http", "https"):
             raise FetchError("scheme", f"unsupported URL scheme {parsed.scheme!r} in {url}")
-        explicit = urlsplit(url).port
         if explicit is None and parsed.scheme in self.ports:
             return parsed.copy_with(port=self.ports[parsed.scheme])
         return parsed
@@ -227,14 +224,14 @@ class HttpClient:
         started = time.perf_counter()
         try:
             async with asyncio.timeout(deadline + _grace(deadline)):
-                request = self._client.build_request(
+                request = httpx.Request(
                     method,
                     target,
-                    headers=dict(headers or {}),
+                    headers={"User-Agent": USER_AGENT, **dict(headers or {})},
                     content=content,
-                    timeout=httpx.Timeout(deadline),
+                    extensions={"timeout": httpx.Timeout(deadline).as_dict()},
                 )
-                raw = await self._client.send(request, stream=True)
+                raw = await self._transport.handle_async_request(request)
         except (TimeoutError, httpx.TimeoutException):
             raise FetchError("timeout", f"no response within {deadline:g} s") from None
         except httpx.HTTPError as exc:
@@ -280,11 +277,32 @@ class HttpClient:
                 return chain
             location = response.header("location") or ""
             hop.location = location
-            current = urljoin(current, location.strip())
-            if urlsplit(current).scheme.lower() not in ("http", "https"):
-                chain.error_kind = "scheme"
-                chain.error = f"redirect to unsupported scheme: {location}"
+            try:
+                current = resolve_location(current, location)
+            except FetchError as exc:
+                chain.error_kind, chain.error = exc.kind, exc.message
                 return chain
+
+
+def resolve_location(base: str, location: str) -> str:
+    """The absolute http(s) URL a Location header points to.
+
+    Raises FetchError ("bad-location" or "scheme") for a header browsers could not follow:
+    unparsable, an impossible port, or a scheme other than http/https.
+    """
+    try:
+        target = urljoin(base, location.strip())
+        parts = urlsplit(target)
+        _ = parts.port
+    except ValueError as exc:
+        raise FetchError(
+            "bad-location", f"redirect Location is not a valid URL: {location!r} ({exc})"
+        ) from None
+    if parts.scheme.lower() not in ("http", "https"):
+        raise FetchError("scheme", f"redirect to unsupported scheme: {location}")
+    if not parts.hostname:
+        raise FetchError("bad-location", f"redirect Location has no host: {location!r}")
+    return target
 
 
 def _response_head(url: str, raw: httpx.Response, started: float) -> Response:
