@@ -49,11 +49,11 @@ async def https(ctx: CheckContext) -> list[Result]:
     try:
         target = urlsplit(resolve_location(start, location))
     except FetchError as exc:
-        problem = exc.message
+        reason = exc.message
         if exc.kind == "scheme":
             scheme = location.strip().split(":", 1)[0].lower()
-            problem = f"redirects to an unsupported scheme ({scheme}:) instead of https://{host}"
-        return [ctx.result(Status.FAIL, problem, evidence=evidence, fix=fix)]
+            reason = f"redirects to an unsupported scheme ({scheme}:) instead of https://{host}"
+        return [ctx.result(Status.FAIL, reason, evidence=evidence, fix=fix)]
     problem = _first_hop_problem(host, target.scheme.lower(), target.hostname, target.port)
     if problem:
         severity = Severity.MEDIUM if target.scheme.lower() == "https" else ctx.spec.severity
