@@ -8,7 +8,8 @@ from typing import Any
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.model import Result, Severity, Status
-from launchwizard.net.dns import DnsAnswer, Outcome, Server
+from launchwizard.config import Nameserver
+from launchwizard.net.dns import DnsAnswer, Outcome
 
 PROVIDERS = (
     (".ns.cloudflare.com", "Cloudflare"),
@@ -191,10 +192,10 @@ async def _inspect_server(ctx: CheckContext, zone: str, name: str) -> list[_Serv
         reason = a.describe() if a.failed else f"{name} has no address"
         return [_ServerView(name, None, problem=reason)]
     port = ctx.sprint.network.ports.dns
-    return list(await asyncio.gather(*(_ask(ctx, zone, name, Server(ip, port)) for ip in addresses)))
+    return list(await asyncio.gather(*(_ask(ctx, zone, name, Nameserver(ip, port)) for ip in addresses)))
 
 
-async def _ask(ctx: CheckContext, zone: str, name: str, server: Server) -> _ServerView:
+async def _ask(ctx: CheckContext, zone: str, name: str, server: Nameserver) -> _ServerView:
     soa, ns = await asyncio.gather(
         ctx.net.dns.ask_server(server, zone, "SOA"), ctx.net.dns.ask_server(server, zone, "NS")
     )

@@ -22,7 +22,7 @@ _ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _NAMESERVER_V6 = re.compile(r"\[([^\]]*)\](?::(.*))?")
 
 
-def _is_ip(text: str) -> bool:
+def is_ip(text: str) -> bool:
     """Whether ``text`` is an IPv4 or IPv6 literal."""
     try:
         ipaddress.ip_address(text)
@@ -41,9 +41,9 @@ def _host_name(raw: str, *, underscore: bool = False, min_labels: int = 2) -> st
         raise InvalidValue("expected a host name, got an empty string")
     if not raw.isascii():
         raise InvalidValue(_non_ascii_message(raw))
-    if "/" in raw or (":" in raw and not _is_ip(raw.strip("[]"))):
+    if "/" in raw or (":" in raw and not is_ip(raw.strip("[]"))):
         raise InvalidValue(f"{raw!r} is not a host name: expected a bare name like 'www.acme.test'")
-    if _is_ip(raw.strip("[]")):
+    if is_ip(raw.strip("[]")):
         raise InvalidValue(f"{raw!r} is an IP address: expected a host name like 'www.acme.test'")
     name = (raw[:-1] if raw.endswith(".") else raw).lower()
     if len(name) > 253:
@@ -162,7 +162,7 @@ def _url_host(host: str) -> str:
 
     A single label is allowed here (``http://localhost:8080/``), unlike in [domains].
     """
-    if _is_ip(host):
+    if is_ip(host):
         return f"[{host}]" if ":" in host else host
     return _host_name(host, min_labels=1)
 
@@ -176,15 +176,15 @@ def nameserver(raw: str) -> tuple[str, int | None]:
     bracketed = _NAMESERVER_V6.fullmatch(raw)
     if bracketed:
         host, port = bracketed.group(1), bracketed.group(2)
-        if not _is_ip(host) or ipaddress.ip_address(host).version != 6:
+        if not is_ip(host) or ipaddress.ip_address(host).version != 6:
             raise InvalidValue(f"{raw!r} is not a nameserver: '[...]' must hold an IPv6 address")
-    elif _is_ip(raw):
+    elif is_ip(raw):
         host, port = raw, None
     elif raw.count(":") == 1:
         host, port = raw.split(":")
     else:
         host, port = raw, None
-    if not _is_ip(host):
+    if not is_ip(host):
         kind = "is a host name" if _looks_like_host(host) else "is not an IP address"
         raise InvalidValue(f"{raw!r} {kind}: {expected}")
     address = str(ipaddress.ip_address(host))

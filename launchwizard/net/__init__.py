@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from launchwizard.net.dns import Resolver, Server, system_servers
+from launchwizard.net.dns import Resolver, system_servers
 from launchwizard.net.http import HttpClient
 from launchwizard.net.tls import TlsProbe
 
@@ -16,7 +16,7 @@ class Net:
     """One resolver, one HTTP client and one TLS probe sharing the same view of DNS."""
 
     def __init__(self, config: NetworkConfig) -> None:
-        servers = [Server(ns.host, ns.port) for ns in config.nameservers] or list(system_servers())
+        servers = list(config.nameservers) or list(system_servers())
         ca_bundle = str(config.ca_bundle) if config.ca_bundle else None
         self.config = config
         self.dns = Resolver(servers, timeout_s=config.timeout_s, pins=config.pins)

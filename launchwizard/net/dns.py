@@ -9,7 +9,6 @@ A DNS error is never reported as "missing".
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -23,6 +22,10 @@ import dns.rcode
 import dns.rdatatype
 import dns.resolver
 
+from launchwizard.config.model import Nameserver
+from launchwizard.config.values import is_ip
+from launchwizard.net.reasons import plain_reason
+
 MAX_CNAME_CHAIN = 8
 
 
@@ -33,18 +36,6 @@ class Outcome(StrEnum):
     NXDOMAIN = "nxdomain"
     NODATA = "nodata"
     ERROR = "error"
-
-
-@dataclass(frozen=True)
-class Server:
-    """A name server to ask: an IP literal and a port."""
-
-    host: str
-    port: int = 53
-
-    def __str__(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
 
 
 @dataclass(frozen=True)
@@ -95,21 +86,13 @@ class DnsError(Exception):
     """A name could not be resolved to an address; the message is a plain reason."""
 
 
-def system_servers() -> tuple[Server, ...]:
+def system_servers() -> tuple[Nameserver, ...]:
     """The host's own resolvers, used when sprint.toml names none."""
     try:
         configured = dns.resolver.Resolver(configure=True).nameservers
     except (dns.resolver.NoResolverConfiguration, OSError):
         return ()
-    return tuple(Server(str(ns)) for ns in configured if _is_ip(str(ns)))
-
-
-def _is_ip(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text)
-    except ValueError:
-        return False
-    return True
+    return tuple(Nameserver(str(ns)) for ns in configured if is_ip(str(ns)))
 
 
 def _normalise(name: str) -> str:
@@ -121,7 +104,7 @@ class Resolver:
 
     def __init__(
         self,
-        servers: Sequence[Server],
+        servers: Sequence[Nameserver],
         *,
         timeout_s: float = 5.0,
         pins: Mapping[str, str] | None = None,
@@ -146,7 +129,7 @@ class Resolver:
         Raises DnsError with a plain reason when there is nothing to connect to.
         """
         host = _normalise(host)
-        if _is_ip(host.strip("[]")):
+        if is_ip(host.strip("[]")):
             return [host.strip("[]")]
         if host in self.pins:
             return [self.pins[host]]
@@ -160,7 +143,7 @@ class Resolver:
             raise DnsError(a.describe())
         raise DnsError(f"{host} has no A or AAAA record")
 
-    async def ask_server(self, server: Server, name: str, rdtype: str) -> ServerReply:
+    async def ask_server(self, server: Nameserver, name: str, rdtype: str) -> ServerReply:
         """Ask one server directly, without cache or recursion: is it authoritative, what does it say."""
         query = dns.message.make_query(name, rdtype)
         query.flags &= ~dns.flags.RD
@@ -244,7 +227,7 @@ class Resolver:
         return "; ".join(reasons)
 
     async def _exchange(
-        self, query: dns.message.Message, server: Server, timeout: float | None = None
+        self, query: dns.message.Message, server: Nameserver, timeout: float | None = None
     ) -> dns.message.Message:
         """UDP first, TCP when the answer is truncated, all under one hard deadline."""
         limit = self.timeout_s if timeout is None else timeout
@@ -277,11 +260,6 @@ def _walk_answer(
 
 def _plain_error(exc: BaseException) -> str:
     """A one-line reason a person can read, for any network or DNS failure."""
-    if isinstance(exc, (TimeoutError, dns.exception.Timeout)):
+    if isinstance(exc, dns.exception.Timeout):
         return "timed out"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, ConnectionResetError):
-        return "connection reset"
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
+    return plain_reason(exc)

@@ -21,6 +21,7 @@ import httpcore
 import httpx
 
 from launchwizard.net.dns import DnsError, Resolver
+from launchwizard.net.reasons import plain_reason
 
 DEFAULT_MAX_BODY = 2 * 1024 * 1024
 DEFAULT_MAX_REDIRECTS = 10
@@ -135,7 +136,7 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
             except httpcore.ConnectTimeout as exc:
                 last = exc
             except httpcore.ConnectError as exc:
-                last = httpcore.ConnectError(_socket_reason(exc))
+                last = httpcore.ConnectError(plain_reason(exc))
         assert last is not None
         raise last
 
@@ -343,21 +344,6 @@ async def _read_body(raw: httpx.Response, response: Response, cap: int, remainin
     response.body = bytes(body)
 
 
-def _socket_reason(exc: BaseException) -> str:
-    """The plain reason behind a wrapped socket error ("All connection attempts failed" hides it)."""
-    seen: BaseException | None = exc
-    while seen is not None:
-        if isinstance(seen, ConnectionRefusedError):
-            return "connection refused"
-        if isinstance(seen, ConnectionResetError):
-            return "connection reset by peer"
-        if isinstance(seen, TimeoutError):
-            return "timed out"
-        seen = seen.__cause__ or seen.__context__
-    lines = str(exc).strip().splitlines()
-    return lines[0][:200] if lines else type(exc).__name__
-
-
 def _grace(deadline: float) -> float:
     """Extra time for the hard stop, so httpx's own timeouts fire first.
 
@@ -369,15 +355,15 @@ def _grace(deadline: float) -> float:
 
 def _fetch_error(exc: httpx.HTTPError) -> FetchError:
     """Sort an httpx failure into a kind and a plain sentence."""
-    text = _socket_reason(exc)
+    text = plain_reason(exc)
     if isinstance(exc, httpx.TimeoutException):
         return FetchError("timeout", "timed out")
     if isinstance(exc, httpx.ConnectError):
         if text.startswith(DNS_PREFIX):
             return FetchError("dns", text.removeprefix(DNS_PREFIX))
         lowered = text.lower()
-        if "certificate" in lowered or "ssl" in lowered or "tls" in lowered:
-            return FetchError("tls", f"TLS handshake failed: {text}")
+        if text.startswith(("TLS handshake failed", "certificate verify failed")):
+            return FetchError("tls", text)
         if "refused" in lowered:
             return FetchError("connect", "connection refused")
         if "reset" in lowered:

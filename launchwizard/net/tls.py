@@ -23,6 +23,7 @@ from cryptography.x509.oid import ExtensionOID, NameOID
 
 from launchwizard.net.dns import DnsError, Resolver
 from launchwizard.net.http import client_ssl_context
+from launchwizard.net.reasons import plain_reason
 
 VERSIONS = {
     "TLSv1.0": ssl.TLSVersion.TLSv1,
@@ -234,11 +235,11 @@ class TlsProbe:
             ssl_object, close = await self._connect(address, port, host, self._verifying)
         except HandshakeFailed as exc:
             if not isinstance(exc.cause, ssl.SSLCertVerificationError):
-                result.error, result.error_kind = _plain(exc.cause), exc.kind
+                result.error, result.error_kind = plain_reason(exc.cause), exc.kind
                 return result
             result.verify_error = exc.cause.verify_message or str(exc.cause)
         except (OSError, TimeoutError) as exc:
-            result.error, result.error_kind = _plain(exc), _connect_kind(exc)
+            result.error, result.error_kind = plain_reason(exc), _connect_kind(exc)
             return result
         else:
             _fill(result, ssl_object)
@@ -248,10 +249,10 @@ class TlsProbe:
         try:
             ssl_object, close = await self._connect(address, port, host, _unverified_context())
         except HandshakeFailed as exc:
-            result.error, result.error_kind = _plain(exc.cause), exc.kind
+            result.error, result.error_kind = plain_reason(exc.cause), exc.kind
             return result
         except (OSError, TimeoutError) as exc:
-            result.error, result.error_kind = _plain(exc), _connect_kind(exc)
+            result.error, result.error_kind = plain_reason(exc), _connect_kind(exc)
             return result
         _fill(result, ssl_object)
         close()
@@ -275,9 +276,9 @@ class TlsProbe:
         try:
             ssl_object, close = await self._connect(address, port or self.port, host, context)
         except HandshakeFailed as exc:
-            return VersionAttempt(version, False if exc.kind == "tls" else None, _plain(exc.cause))
+            return VersionAttempt(version, False if exc.kind == "tls" else None, plain_reason(exc.cause))
         except (OSError, TimeoutError) as exc:
-            return VersionAttempt(version, None, _plain(exc))
+            return VersionAttempt(version, None, plain_reason(exc))
         negotiated = _version_name(ssl_object.version() or "")
         close()
         if negotiated != version:
@@ -335,21 +336,6 @@ def _fill(result: Handshake, ssl_object: ssl.SSLObject) -> None:
 def _connect_kind(exc: BaseException) -> str:
     """Group a failed TCP connect: these mean "unknown", not a TLS finding."""
     return "timeout" if isinstance(exc, TimeoutError) else "connect"
-
-
-def _plain(exc: BaseException) -> str:
-    """A one-line reason for a failed TLS connection."""
-    if isinstance(exc, TimeoutError):
-        return "timed out"
-    if isinstance(exc, ConnectionRefusedError):
-        return "connection refused"
-    if isinstance(exc, ConnectionResetError):
-        return "connection reset by peer"
-    if isinstance(exc, ssl.SSLError):
-        reason = exc.reason or exc.strerror or str(exc)
-        return f"TLS handshake failed: {reason}".replace("_", " ")
-    text = str(exc).strip() or type(exc).__name__
-    return text.splitlines()[0][:200]
 
 
 def days_left(cert: CertInfo, now: datetime | None = None) -> float:
