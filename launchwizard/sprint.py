@@ -51,3 +51,61 @@ def phase_at(hours_elapsed: float) -> Phase:
         if hours_elapsed < phase.end_hour:
             return phase
     return PHASES[-1]
+
+
+@dataclass(frozen=True)
+class ManualItem:
+    """A launch item no probe can establish; the operator confirms it with evidence."""
+
+    id: str
+    stage: str
+    title: str
+    why: str
+
+
+MANUAL_ITEMS: tuple[ManualItem, ...] = (
+    ManualItem(
+        "dmarc-reports-monitored",
+        "email",
+        "DMARC aggregate reports are read by someone",
+        "without a reader, spoofing and broken senders go unnoticed",
+    ),
+    ManualItem(
+        "secrets-rotated",
+        "deploy",
+        "Secrets rotated where they were ever exposed",
+        "a key that was in a repository, bundle or log must be assumed stolen",
+    ),
+    ManualItem(
+        "build-from-scratch",
+        "deploy",
+        "Production builds from scratch in CI",
+        "a build that only works on one laptop cannot be fixed at 3 a.m. by someone else",
+    ),
+    ManualItem(
+        "rollback-tested",
+        "deploy",
+        "Rollback tested once, end to end",
+        "an untested rollback is a guess made under pressure",
+    ),
+    ManualItem(
+        "release-notes-written",
+        "deploy",
+        "Release notes written for this launch",
+        "support and the founder need to know what changed and what to watch",
+    ),
+    ManualItem(
+        "uptime-two-regions",
+        "handover",
+        "Uptime monitor checks from two regions",
+        "one probe location cannot tell an outage from its own network trouble",
+    ),
+    ManualItem(
+        "alerts-routed",
+        "handover",
+        "Alerts reach the people on call",
+        "an alert nobody receives is the same as no alert",
+    ),
+)
+
+MANUAL_ITEM_IDS: tuple[str, ...] = tuple(item.id for item in MANUAL_ITEMS)

@@ -61,7 +61,7 @@ def load_sprint(path: Path) -> Sprint:
 def parse_sprint(text: str, path: Path) -> Sprint:
     """Validate sprint.toml text; ``path`` names it in errors and anchors relative paths."""
     reader = Reader(path, text)
-    doc = _parse_toml(path, text)
+    doc = parse_toml_text(path, text)
     reject_unknown_keys(reader, doc, _TOP_KEYS, ())
     client, canonical = read_sprint(reader, doc)
     apex, hosts = read_domains(reader, doc)
@@ -84,17 +84,20 @@ def parse_sprint(text: str, path: Path) -> Sprint:
     )
 
 
-def _parse_toml(path: Path, text: str) -> dict[str, Any]:
-    """tomllib.loads with its errors turned into ConfigErrors carrying a line number."""
+def parse_toml_text(path: Path, text: str, error: type[ConfigError] = ConfigError) -> dict[str, Any]:
+    """tomllib.loads with its errors turned into `error`s carrying a line number.
+
+    The state files under .launchwizard/ use it too, with their own error class.
+    """
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
         line, message = _syntax_location(str(err), text)
-        raise ConfigError(path, "", f"invalid TOML: {message}", line) from None
+        raise error(path, "", f"invalid TOML: {message}", line) from None
     except RecursionError:
-        raise ConfigError(path, "", "invalid TOML: arrays or tables nest too deeply") from None
+        raise error(path, "", "invalid TOML: arrays or tables nest too deeply") from None
     except ValueError as err:
-        raise ConfigError(path, "", f"invalid TOML: {err}") from None
+        raise error(path, "", f"invalid TOML: {err}") from None
 
 
 def _syntax_location(error: str, text: str) -> tuple[int | None, str]:

@@ -1,0 +1,89 @@
+"""Atomic, private file writes: the only way launchwizard puts state on disk.
+
+A save writes a temporary file beside the target (mode 0600 from the start), fsyncs it,
+renames it over the target and fsyncs the directory. A process killed at any instant
+leaves either the old file or the new one, never a torn mix; a full disk or a read-only
+directory raises WriteError with a plain reason and leaves the old file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+from pathlib import Path
+
+PRIVATE_FILE = 0o600
+PRIVATE_DIR = 0o700
+
+_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exceeded",
+    errno.EFBIG: "the file is larger than this process may write",
+    errno.EROFS: "the file system is read-only",
+    errno.EACCES: "permission denied",
+    errno.EPERM: "permission denied",
+}
+
+
+class WriteError(Exception):
+    """A save that did not happen; the previous file is intact."""
+
+    def __init__(self, path: Path, reason: str) -> None:
+        super().__init__(f"could not save {path}: {reason}; the previous version is unchanged")
+        self.path = path
+        self.reason = reason
+
+
+def ensure_private_dir(directory: Path) -> None:
+    """Create `directory` (and parents) if needed, owner-only."""
+    try:
+        directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(directory, _reason(exc)) from None
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` so that a crash leaves the old or the new file, whole."""
+    ensure_private_dir(path.parent)
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, PRIVATE_FILE)
+        try:
+            os.fchmod(fd, PRIVATE_FILE)
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, path)
+        _fsync_dir(path.parent)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise WriteError(path, _reason(exc)) from None
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """write_atomic for UTF-8 text."""
+    write_atomic(path, text.encode("utf-8"))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def _fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable; some file systems refuse, which is harmless."""
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _reason(exc: OSError) -> str:
+    return _REASONS.get(exc.errno or 0, exc.strerror or str(exc))

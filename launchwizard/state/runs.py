@@ -1,0 +1,127 @@
+"""Check runs on disk: runs/*.json, newest first, each with a diff against the one before.
+
+The diff only compares what both runs looked at: a run of one check does not mark every
+other finding "fixed".
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from launchwizard.state.atomic import write_text_atomic
+
+RUNS_DIR = "runs"
+SCHEMA = "launchwizard.run/1"
+FINDING = ("fail", "warn", "error")
+
+
+class RunFileError(Exception):
+    """A saved run that cannot be read; names the file and what is wrong."""
+
+    def __init__(self, path: Path, message: str) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path
+        self.message = message
+
+
+@dataclass
+class RunDiff:
+    """What changed between two runs, by (check, target)."""
+
+    fixed: list[dict[str, Any]] = field(default_factory=list)
+    new: list[dict[str, Any]] = field(default_factory=list)
+    still_failing: list[dict[str, Any]] = field(default_factory=list)
+    previous: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "previous": self.previous,
+            "fixed": self.fixed,
+            "new": self.new,
+            "still_failing": self.still_failing,
+        }
+
+
+def runs_dir(state_dir: Path) -> Path:
+    return state_dir / RUNS_DIR
+
+
+def list_runs(state_dir: Path) -> list[Path]:
+    """Saved run files, newest first (their names sort by time)."""
+    directory = runs_dir(state_dir)
+    if not directory.is_dir():
+        return []
+    return sorted(directory.glob("run-*.json"), reverse=True)
+
+
+def load_run(path: Path) -> dict[str, Any]:
+    """One saved run, checked against the JSON contract's outline."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise RunFileError(path, f"not valid JSON at line {exc.lineno}: {exc.msg}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RunFileError(path, f"cannot read: {exc}") from None
+    if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+        raise RunFileError(path, f"not a {SCHEMA} document")
+    if not isinstance(data.get("results"), list):
+        raise RunFileError(path, "has no results list")
+    return data
+
+
+def latest_run(state_dir: Path) -> tuple[dict[str, Any] | None, list[RunFileError]]:
+    """The newest readable run, and the problems with any newer unreadable ones."""
+    problems: list[RunFileError] = []
+    for path in list_runs(state_dir):
+        try:
+            return load_run(path), problems
+        except RunFileError as exc:
+            problems.append(exc)
+    return None, problems
+
+
+def diff_runs(previous: dict[str, Any] | None, current: dict[str, Any]) -> RunDiff:
+    """Fixed, new and still-failing findings among the (check, target) pairs `current` ran."""
+    diff = RunDiff(previous=(previous or {}).get("started_at"))
+    before = {_key(r): r for r in (previous or {}).get("results", [])}
+    for result in current.get("results", []):
+        old = before.get(_key(result))
+        was_finding = old is not None and old.get("status") in FINDING
+        is_finding = result.get("status") in FINDING
+        entry = _entry(result, old)
+        if is_finding and was_finding:
+            diff.still_failing.append(entry)
+        elif is_finding:
+            diff.new.append(entry)
+        elif was_finding and result.get("status") == "pass":
+            diff.fixed.append(entry)
+    return diff
+
+
+def save_run(state_dir: Path, report: dict[str, Any], moment: datetime | None = None) -> Path:
+    """Save a run with its diff against the newest readable run; returns the new file."""
+    previous, _ = latest_run(state_dir)
+    document = dict(report)
+    document["diff"] = diff_runs(previous, report).to_json()
+    stamp = (moment or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")
+    path = runs_dir(state_dir) / f"run-{stamp}.json"
+    write_text_atomic(path, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return path
+
+
+def _key(result: dict[str, Any]) -> tuple[str, str]:
+    return str(result.get("check")), str(result.get("target"))
+
+
+def _entry(result: dict[str, Any], old: dict[str, Any] | None) -> dict[str, Any]:
+    return {
+        "check": result.get("check"),
+        "target": result.get("target"),
+        "status": result.get("status"),
+        "was": old.get("status") if old else None,
+        "summary": result.get("summary"),
+    }

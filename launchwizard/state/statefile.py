@@ -1,0 +1,212 @@
+"""state.toml: reading it strictly, writing it atomically, surviving a corrupt copy.
+
+A hand-edited or damaged state file gives a message naming the file, the line and the
+key; `load_or_recover` then keeps the bad file aside (never deletes it) and starts fresh,
+so the wizard still opens.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from launchwizard.config.errors import ConfigError
+from launchwizard.config.load import parse_toml_text
+from launchwizard.config.locate import Locator
+from launchwizard.state.atomic import write_text_atomic
+from launchwizard.state.model import (
+    ITEM_STATUSES,
+    STAGE_STATUSES,
+    VERDICTS,
+    ItemState,
+    Override,
+    SprintState,
+    StageState,
+    now_utc,
+)
+
+STATE_FILE = "state.toml"
+FORMAT_VERSION = 1
+
+
+class StateFileError(ConfigError):
+    """A state file that cannot be read as it is: file, line, key and what was expected."""
+
+
+@dataclass
+class Recovered:
+    """A fresh state loaded in place of a corrupt file, and where that file was put."""
+
+    state: SprintState
+    problem: StateFileError
+    kept_at: Path
+
+
+def state_path(state_dir: Path) -> Path:
+    return state_dir / STATE_FILE
+
+
+def load_state(state_dir: Path) -> SprintState:
+    """The saved state, or a new one when none was saved yet. Raises StateFileError."""
+    path = state_path(state_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return SprintState()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StateFileError(path, "", f"cannot read: {exc}") from None
+    document = parse_toml_text(path, text, StateFileError)
+    return _Reader(path, text).state(document)
+
+
+def load_or_recover(state_dir: Path) -> SprintState | Recovered:
+    """Load, or set a corrupt file aside as state.toml.corrupt-<time> and start fresh."""
+    try:
+        return load_state(state_dir)
+    except StateFileError as problem:
+        path = state_path(state_dir)
+        kept = path.with_name(f"{STATE_FILE}.corrupt-{now_utc().strftime('%Y%m%dT%H%M%SZ')}")
+        os.replace(path, kept)
+        return Recovered(SprintState(), problem, kept)
+
+
+def save_state(state_dir: Path, state: SprintState) -> None:
+    """Write state.toml atomically and privately."""
+    write_text_atomic(state_path(state_dir), tomli_w.dumps(_document(state)))
+
+
+def _document(state: SprintState) -> dict[str, Any]:
+    document: dict[str, Any] = {"version": FORMAT_VERSION}
+    if state.started_at is not None:
+        document["started_at"] = state.started_at
+    if state.stages:
+        document["stages"] = {
+            stage: _drop_none({"status": s.status, "updated_at": s.updated_at})
+            for stage, s in sorted(state.stages.items())
+        }
+    if state.items:
+        document["items"] = {item_id: _item_table(item) for item_id, item in sorted(state.items.items())}
+    if state.override is not None:
+        o = state.override
+        document["override"] = _drop_none({"verdict": o.verdict, "reason": o.reason, "by": o.by, "at": o.at})
+    return document
+
+
+def _item_table(item: ItemState) -> dict[str, Any]:
+    return _drop_none(
+        {
+            "status": item.status,
+            "evidence": item.evidence or None,
+            "reason": item.reason or None,
+            "owner": item.owner or None,
+            "expires": item.expires,
+            "updated_at": item.updated_at,
+        }
+    )
+
+
+def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in table.items() if v is not None and v != ""}
+
+
+class _Reader:
+    """Validate a parsed state document, naming the line of anything wrong."""
+
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.text = text
+        self._locator: Locator | None = None
+
+    def fail(self, key: tuple[str, ...], message: str) -> StateFileError:
+        if self._locator is None:
+            self._locator = Locator(self.text)
+        return StateFileError(self.path, ".".join(key), message, self._locator.line_of(key))
+
+    def state(self, doc: dict[str, Any]) -> SprintState:
+        self._keys(doc, ("version", "started_at", "stages", "items", "override"), ())
+        version = doc.get("version", FORMAT_VERSION)
+        if version != FORMAT_VERSION:
+            raise self.fail(("version",), f"unsupported state format {version!r} (expected {FORMAT_VERSION})")
+        state = SprintState(started_at=self._moment(doc.get("started_at"), ("started_at",)))
+        for stage, table in self._table(doc.get("stages", {}), ("stages",)).items():
+            state.stages[stage] = self._stage(table, ("stages", stage))
+        for item_id, table in self._table(doc.get("items", {}), ("items",)).items():
+            state.items[item_id] = self._item(table, ("items", item_id))
+        if "override" in doc:
+            state.override = self._override(self._table(doc["override"], ("override",)), ("override",))
+        return state
+
+    def _stage(self, table: Any, key: tuple[str, ...]) -> StageState:
+        table = self._table(table, key)
+        self._keys(table, ("status", "updated_at"), key)
+        status = self._choice(table.get("status", "not-started"), STAGE_STATUSES, (*key, "status"))
+        return StageState(status, self._moment(table.get("updated_at"), (*key, "updated_at")))
+
+    def _item(self, table: Any, key: tuple[str, ...]) -> ItemState:
+        table = self._table(table, key)
+        self._keys(table, ("status", "evidence", "reason", "owner", "expires", "updated_at"), key)
+        status = self._choice(table.get("status", "todo"), ITEM_STATUSES, (*key, "status"))
+        item = ItemState(
+            status=status,
+            evidence=self._text(table.get("evidence", ""), (*key, "evidence")),
+            reason=self._text(table.get("reason", ""), (*key, "reason")),
+            owner=self._text(table.get("owner", ""), (*key, "owner")),
+            expires=self._date(table.get("expires"), (*key, "expires")),
+            updated_at=self._moment(table.get("updated_at"), (*key, "updated_at")),
+        )
+        needs = {"done": ("evidence",), "na": ("reason",), "waived": ("reason", "owner", "expires")}
+        for name in needs.get(status, ()):
+            if not getattr(item, name):
+                raise self.fail((*key, name), f"a {status} item needs {name}")
+        return item
+
+    def _override(self, table: dict[str, Any], key: tuple[str, ...]) -> Override:
+        self._keys(table, ("verdict", "reason", "by", "at"), key)
+        reason = self._text(table.get("reason", ""), (*key, "reason"))
+        if not reason:
+            raise self.fail((*key, "reason"), "an override needs a reason")
+        return Override(
+            verdict=self._choice(table.get("verdict"), VERDICTS, (*key, "verdict")),
+            reason=reason,
+            by=self._text(table.get("by", ""), (*key, "by")),
+            at=self._moment(table.get("at"), (*key, "at")),
+        )
+
+    def _keys(self, table: dict[str, Any], allowed: tuple[str, ...], key: tuple[str, ...]) -> None:
+        for name in table:
+            if name not in allowed:
+                raise self.fail((*key, name), f"unknown key {name!r} (expected one of {', '.join(allowed)})")
+
+    def _table(self, value: Any, key: tuple[str, ...]) -> dict[str, Any]:
+        if not isinstance(value, dict):
+            raise self.fail(key, f"expected a table, got {type(value).__name__}")
+        return value
+
+    def _text(self, value: Any, key: tuple[str, ...]) -> str:
+        if not isinstance(value, str):
+            raise self.fail(key, f"expected a string, got {type(value).__name__}")
+        return value
+
+    def _choice(self, value: Any, allowed: tuple[str, ...], key: tuple[str, ...]) -> str:
+        if value not in allowed:
+            raise self.fail(key, f"{value!r} is not one of {', '.join(allowed)}")
+        return str(value)
+
+    def _moment(self, value: Any, key: tuple[str, ...]) -> datetime | None:
+        if value is None:
+            return None
+        if not isinstance(value, datetime) or value.tzinfo is None:
+            raise self.fail(key, "expected a date-time with a UTC offset, like 2026-11-25T09:00:00Z")
+        return value.astimezone(UTC)
+
+    def _date(self, value: Any, key: tuple[str, ...]) -> date | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime) or not isinstance(value, date):
+            raise self.fail(key, "expected a date, like 2026-12-31")
+        return value
