@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from launchwizard.errors import UserError
 
-class ConfigError(Exception):
+
+class ConfigError(UserError):
     """A sprint.toml problem, located precisely enough to fix without reading any code.
 
     ``key`` is the dotted TOML key (``domains.hosts[2]``); it is empty for problems with

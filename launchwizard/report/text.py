@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import textwrap
 import unicodedata
-from typing import TextIO
+from typing import Any, TextIO
 
 from launchwizard.checks.model import Result, Status
 from launchwizard.checks.runner import RunReport
@@ -49,7 +49,7 @@ class TextReport:
         self.colour = colour
         self.width = max(60, width)
 
-    def render(self, report: RunReport, title: str) -> str:
+    def render(self, report: RunReport, title: str, diff: dict[str, Any] | None = None) -> str:
         lines = [safe_text(title), ""]
         for stage in STAGES:
             stage_results = [r for r in report.results if r.stage == stage.id]
@@ -58,6 +58,7 @@ class TextReport:
                 lines.extend(self._result_lines(stage_results))
                 lines.append("")
         lines.extend(self._risk_lines(report.risks))
+        lines.extend(self._diff_lines(diff))
         lines.extend(self._decision_lines(report))
         return "\n".join(lines) + "\n"
 
@@ -95,6 +96,18 @@ class TextReport:
             lines.append(f"  {n:>2}. {r.status.upper()} {r.severity}: {r.check} on {safe_text(r.target)}")
         if len(risks) > TOP_RISKS:
             lines.append(f"      … and {len(risks) - TOP_RISKS} more")
+        return [*lines, ""]
+
+    def _diff_lines(self, diff: dict[str, Any] | None) -> list[str]:
+        """What changed since the previous saved run, when there was one."""
+        if not diff or not diff.get("previous"):
+            return []
+        lines = [f"SINCE THE PREVIOUS RUN ({safe_text(str(diff['previous']))})"]
+        for label, key in (("fixed", "fixed"), ("new", "new"), ("still failing", "still_failing")):
+            entries = diff.get(key) or []
+            names = ", ".join(f"{e['check']} on {safe_text(str(e['target']))}" for e in entries[:6])
+            more = f" and {len(entries) - 6} more" if len(entries) > 6 else ""
+            lines.append(f"  {label}: {len(entries)}" + (f" ({names}{more})" if names else ""))
         return [*lines, ""]
 
     def _decision_lines(self, report: RunReport) -> list[str]:

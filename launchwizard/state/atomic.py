@@ -13,6 +13,8 @@ import errno
 import os
 from pathlib import Path
 
+from launchwizard.errors import UserError
+
 PRIVATE_FILE = 0o600
 PRIVATE_DIR = 0o700
 
@@ -26,7 +28,7 @@ _REASONS = {
 }
 
 
-class WriteError(Exception):
+class WriteError(UserError):
     """A save that did not happen; the previous file is intact."""
 
     def __init__(self, path: Path, reason: str) -> None:
@@ -36,9 +38,12 @@ class WriteError(Exception):
 
 
 def ensure_private_dir(directory: Path) -> None:
-    """Create `directory` (and parents) if needed, owner-only."""
+    """Create `directory` and any missing parents, each owner-only (mkdir's `parents` would not)."""
+    missing = [d for d in (directory, *directory.parents) if not d.exists()]
     try:
-        directory.mkdir(mode=PRIVATE_DIR, parents=True, exist_ok=True)
+        for path in reversed(missing):
+            path.mkdir(mode=PRIVATE_DIR, exist_ok=True)
+            path.chmod(PRIVATE_DIR)
     except OSError as exc:
         raise WriteError(directory, _reason(exc)) from None
 

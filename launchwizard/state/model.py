@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from launchwizard.decision import DELAY_24H, FIX_FIRST, SHIP_NOW
+from launchwizard.errors import UserError
 from launchwizard.sprint import PHASES, Phase, phase_at
 
 ITEM_STATUSES = ("todo", "done", "na", "waived")
@@ -19,7 +20,7 @@ VERDICTS = (SHIP_NOW, FIX_FIRST, DELAY_24H)
 SPRINT_HOURS = PHASES[-1].end_hour
 
 
-class InvalidChange(ValueError):
+class InvalidChange(UserError, ValueError):
     """A change the state refuses, with the reason in words."""
 
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from launchwizard.errors import UserError
 from launchwizard.state.atomic import write_text_atomic
 
 RUNS_DIR = "runs"
@@ -19,7 +20,7 @@ SCHEMA = "launchwizard.run/1"
 FINDING = ("fail", "warn", "error")
 
 
-class RunFileError(Exception):
+class RunFileError(UserError):
     """A saved run that cannot be read; names the file and what is wrong."""
 
     def __init__(self, path: Path, message: str) -> None:

@@ -1,0 +1,175 @@
+"""Audit commands: `check`, `demo` and `lab`. They never import textual.
+
+Heavy modules are imported inside the functions, so `launchwizard check --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from launchwizard.commands import EXIT_FINDINGS, EXIT_OK, UsageError
+
+if TYPE_CHECKING:
+    from launchwizard.checks.runner import RunReport, Unit
+    from launchwizard.config import Sprint
+
+
+def check(args: argparse.Namespace) -> int:
+    """Run the selected checks, save the run beside sprint.toml, report, exit by --fail-on."""
+    from launchwizard.config import load_sprint
+
+    sprint = load_sprint(args.config)
+    report = _run(sprint, args)
+    document = report.to_json()
+    if not args.no_save:
+        document["diff"] = _save_run(sprint, document)
+    _print_report(report, sprint, args, document=document)
+    return _exit_code(report, args.fail_on)
+
+
+def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
+    """Save the run and start the sprint clock; a failure to save only warns (CI must go on)."""
+    from launchwizard.errors import UserError
+    from launchwizard.state.runs import load_run, save_run
+    from launchwizard.state.statefile import load_state, save_state
+
+    try:
+        path = save_run(sprint.state_dir, document)
+        state = load_state(sprint.state_dir)
+        state.start_clock()
+        for stage in sorted({result["stage"] for result in document["results"]}):
+            if state.stages.get(stage) is None:
+                state.set_stage(stage, "in-progress")
+        save_state(sprint.state_dir, state)
+    except UserError as exc:
+        print(f"launchwizard: warning: {exc}", file=sys.stderr)
+        return None
+    diff: dict[str, Any] = load_run(path)["diff"]
+    return diff
+
+
+def demo(args: argparse.Namespace) -> int:
+    if not args.headless:
+        raise UsageError("the demo wizard is not built yet; run `launchwizard demo --headless`")
+    from launchwizard.demo.lab import Lab
+
+    with Lab(latency_s=args.latency_ms / 1000) as lab, tempfile.TemporaryDirectory() as tmp:
+        sprint = _write_lab_sprint(lab, Path(tmp))
+        report = _run(sprint, args)
+    _print_report(report, sprint, args, source="the demo lab on 127.53.0.0/16")
+    return _exit_code(report, args.fail_on)
+
+
+def lab(args: argparse.Namespace) -> int:
+    import threading
+
+    from launchwizard.demo.lab import Lab
+
+    with Lab(latency_s=args.latency_ms / 1000) as lab:
+        sprint = _write_lab_sprint(lab, args.dir)
+        print(f"lab running; sprint.toml written to {sprint.path}", file=sys.stderr)
+        print(f"in another terminal: launchwizard check --config {sprint.path}", file=sys.stderr)
+        print("press Ctrl-C to stop", file=sys.stderr)
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            print("lab stopped", file=sys.stderr)
+    return EXIT_OK
+
+
+def _write_lab_sprint(lab: Any, directory: Path) -> Sprint:
+    """Write the lab's demo sprint.toml into `directory` and load it like a user's."""
+    import tomli_w
+
+    from launchwizard.config import load_sprint
+
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "sprint.toml"
+    path.write_text(tomli_w.dumps(lab.demo_sprint()), encoding="utf-8")
+    return load_sprint(path)
+
+
+def _run(sprint: Sprint, args: argparse.Namespace) -> RunReport:
+    import asyncio
+
+    from launchwizard.checks.registry import UnknownCheck, select
+    from launchwizard.checks.runner import Runner
+
+    try:
+        specs = select(args.stage, args.only)
+    except UnknownCheck as exc:
+        raise UsageError(str(exc)) from None
+    if not specs:
+        raise UsageError("no check matches the given --stage/--only")
+    runner = Runner(sprint, specs, observer=_Progress() if sys.stderr.isatty() else None)
+    return asyncio.run(runner.run())
+
+
+class _Progress:
+    """A one-line progress counter on a terminal's stderr; silent in CI logs."""
+
+    def __init__(self) -> None:
+        self.done = 0
+        self.running = 0
+
+    def unit_started(self, unit: Unit) -> None:
+        self.running += 1
+        self._show(unit)
+
+    def unit_finished(self, unit: Unit, results: list[Any]) -> None:
+        self.running -= 1
+        self.done += 1
+        self._show(unit)
+
+    def _show(self, unit: Unit) -> None:
+        line = f"  {self.done} done, {self.running} running: {unit.key}"
+        sys.stderr.write("\r" + line[:78].ljust(78))
+        if self.running == 0:
+            sys.stderr.write("\r" + " " * 78 + "\r")
+        sys.stderr.flush()
+
+
+def _print_report(
+    report: RunReport,
+    sprint: Sprint,
+    args: argparse.Namespace,
+    source: str | None = None,
+    document: dict[str, Any] | None = None,
+) -> None:
+    document = document or report.to_json()
+    if args.format == "json":
+        import json
+
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    import shutil
+
+    from launchwizard.report.text import TextReport, use_colour
+
+    width = min(shutil.get_terminal_size((100, 24)).columns, 120)
+    title = f"launchwizard audit of {sprint.client} ({source or sprint.path})"
+    text = TextReport(colour=use_colour(sys.stdout), width=width).render(report, title, document.get("diff"))
+    print(text, end="")
+
+
+def _exit_code(report: RunReport, fail_on: str | None) -> int:
+    """1 when a check at or above the level failed or could not run; else 0."""
+    if fail_on is None:
+        return EXIT_OK
+    from launchwizard.checks.model import Severity, Status
+
+    threshold = Severity(fail_on).rank
+    blocking = [
+        r for r in report.results if r.status in (Status.FAIL, Status.ERROR) and r.severity.rank >= threshold
+    ]
+    if blocking:
+        print(
+            f"launchwizard: {len(blocking)} finding(s) at or above {fail_on} failed or could not be checked",
+            file=sys.stderr,
+        )
+        return EXIT_FINDINGS
+    return EXIT_OK
