@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from launchwizard import __version__
-from launchwizard.commands import EXIT_INTERRUPTED, EXIT_USAGE
+from launchwizard.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 from launchwizard.errors import UserError
 from launchwizard.sprint import STAGE_IDS
 
@@ -41,6 +41,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_status(commands)
     _add_item(commands)
     _add_decide(commands)
+    _add_store(commands)
+    _add_export(commands)
+    _add_unseal(commands)
     return parser
 
 
@@ -117,6 +120,58 @@ def _add_decide(commands: argparse._SubParsersAction) -> None:
     _config_option(decide)
 
 
+def _add_store(commands: argparse._SubParsersAction) -> None:
+    store = commands.add_parser(
+        "store",
+        help="capture access details and secrets (values from stdin)",
+        description=(
+            "Capture owner and access details (store.toml) and secrets (keyring). NAME is "
+            "section.field, e.g. registrar.owner or dns.api_token; values are read from stdin."
+        ),
+    )
+    store.add_argument(
+        "store_action",
+        choices=("set", "get", "list", "delete"),
+        metavar="ACTION",
+        help="set | get | list | delete",
+    )
+    store.add_argument("name", nargs="?", metavar="NAME", help="section.field")
+    store.add_argument("--secret", action="store_true", help="keep the value in the keyring (set)")
+    _config_option(store)
+
+
+def _add_export(commands: argparse._SubParsersAction) -> None:
+    export = commands.add_parser(
+        "export",
+        help="render the markdown handover pack (and seal the secrets on request)",
+        description="Render the handover pack from the sprint state, the latest run and the store.",
+    )
+    export.add_argument(
+        "--out", type=Path, default=None, help="pack directory (default: handover/ beside sprint.toml)"
+    )
+    export.add_argument(
+        "--templates", type=Path, default=None, help="directory of templates overriding the shipped ones"
+    )
+    export.add_argument(
+        "--seal",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="also write the secrets to this passphrase-encrypted file",
+    )
+    _config_option(export)
+
+
+def _add_unseal(commands: argparse._SubParsersAction) -> None:
+    unseal = commands.add_parser(
+        "unseal",
+        help="read a sealed secrets file into this machine's keyring",
+        description="Read secrets sealed with `export --seal` into this machine's keyring.",
+    )
+    unseal.add_argument("file", type=Path, help="the sealed file")
+    _config_option(unseal)
+
+
 def _add_run_options(parser: argparse.ArgumentParser, default_fail_on: str | None = "high") -> None:
     parser.add_argument(
         "--stage",
@@ -146,6 +201,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands import audit
 
         return {"check": audit.check, "demo": audit.demo, "lab": audit.lab}[name]
+    if name in ("store", "unseal", "export"):
+        from launchwizard.commands import handover
+
+        return {"store": handover.store, "unseal": handover.unseal, "export": handover.export}[name]
     from launchwizard.commands import sprintstate
 
     return {"status": sprintstate.status, "item": sprintstate.item, "decide": sprintstate.decide}[name]
@@ -164,11 +223,20 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("launchwizard: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _quiet_stdout()
+        return EXIT_OK
     except UserError as exc:
         _fail(str(exc))
     except Exception as exc:
         logging.getLogger("launchwizard").debug("unexpected failure", exc_info=True)
         _fail(f"internal error: {type(exc).__name__} (set LAUNCHWIZARD_DEBUG=1 for details)")
+
+
+def _quiet_stdout() -> None:
+    """The reader went away (`| head`): stop writing without a second error at exit."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _fail(message: str) -> NoReturn:

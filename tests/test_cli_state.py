@@ -108,7 +108,7 @@ def test_status_shows_clock_items_run_and_override(capsys, sprint_file) -> None:
     code, out, _ = run_cli(capsys, "status", *config)
     assert code == 0
     assert "clock: not started" in out
-    assert "LATEST RUN: none yet" in out
+    assert "DECISION: no check run yet" in out
     run_cli(capsys, "check", *config, "--only", "tls.expiry")
     run_cli(
         capsys,
@@ -128,7 +128,8 @@ def test_status_shows_clock_items_run_and_override(capsys, sprint_file) -> None:
     assert "phase: audit (hours 0-8)" in out
     assert "audit     in-progress" in out
     assert "~ WAIVED alerts-routed" in out and "(owner Dana, until 2099-01-01)" in out
-    assert "LATEST RUN: " in out and ": FIX FIRST" in out
+    assert "DECISION: FIX FIRST (latest result of each check, 1 saved run(s), newest " in out
+    assert "  - fail high: tls.expiry on expiring.lab.test" in out
     assert "OVERRIDE: SHIP NOW: risk accepted" in out
 
 

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from launchwizard.state.model import InvalidChange, SprintState
-from launchwizard.state.runs import RunFileError, diff_runs, latest_run, list_runs, load_run, save_run
+from launchwizard.state.runs import (
+    RunFileError,
+    current_results,
+    diff_runs,
+    latest_run,
+    list_runs,
+    load_run,
+    save_run,
+)
 from launchwizard.state.statefile import (
     Recovered,
     StateFileError,
@@ -213,3 +221,43 @@ def test_a_run_document_of_another_kind_is_refused(tmp_path: Path) -> None:
     path.write_text(json.dumps({"schema": "other/1", "results": []}), encoding="utf-8")
     with pytest.raises(RunFileError, match=r"not a launchwizard\.run/1 document"):
         load_run(path)
+
+
+def test_current_results_keep_each_checks_newest_word(tmp_path: Path) -> None:
+    save_run(
+        tmp_path,
+        run(
+            "t1",
+            result("tls.expiry", "a", "fail"),
+            result("dns.records", "a", "fail"),
+            result("dns.records", "gone", "fail"),
+        ),
+        START,
+    )
+    save_run(tmp_path, run("t2", result("dns.records", "a", "pass")), START + timedelta(minutes=1))
+    merged, problems = current_results(tmp_path, targets=["a"])
+    assert problems == []
+    assert merged is not None
+    assert merged["merged_from"] == 2
+    assert merged["started_at"] == "t2"
+    assert {(r["check"], r["status"]) for r in merged["results"]} == {
+        ("dns.records", "pass"),
+        ("tls.expiry", "fail"),
+    }
+    assert [r["check"] for r in merged["risks"]] == ["tls.expiry"]
+    assert merged["decision"]["verdict"] == "fix-first"
+
+
+def test_a_new_run_is_compared_with_every_checks_latest_result(tmp_path: Path) -> None:
+    save_run(
+        tmp_path, run("t1", result("tls.expiry", "a", "fail"), result("dns.records", "a", "fail")), START
+    )
+    save_run(tmp_path, run("t2", result("dns.records", "a", "pass")), START + timedelta(minutes=1))
+    third = save_run(
+        tmp_path,
+        run("t3", result("tls.expiry", "a", "fail"), result("dns.records", "a", "pass")),
+        START + timedelta(minutes=2),
+    )
+    diff = load_run(third)["diff"]
+    assert [d["check"] for d in diff["still_failing"]] == ["tls.expiry"]
+    assert diff["new"] == diff["fixed"] == []

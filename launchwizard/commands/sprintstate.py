@@ -13,7 +13,7 @@ from launchwizard.config import Sprint, load_sprint
 from launchwizard.report.text import VERDICTS, safe_text
 from launchwizard.sprint import MANUAL_ITEM_IDS, MANUAL_ITEMS, STAGES
 from launchwizard.state.model import SPRINT_HOURS, ItemState, SprintState, now_utc
-from launchwizard.state.runs import latest_run
+from launchwizard.state.runs import current_results
 from launchwizard.state.statefile import load_state, save_state
 
 ITEM_MARKS = {"todo": "○ TODO  ", "done": "✓ DONE  ", "na": "- N/A   ", "waived": "~ WAIVED"}
@@ -27,7 +27,7 @@ def _load(config: Path) -> tuple[Sprint, SprintState]:
 def status(args: argparse.Namespace) -> int:
     """Print the clock and phase, stages, manual items, the latest run and any override."""
     sprint, state = _load(args.config)
-    run, problems = latest_run(sprint.state_dir)
+    run, problems = current_results(sprint.state_dir, (*sprint.hosts, sprint.apex))
     lines = [f"{safe_text(sprint.client)}: launch sprint", *_clock_lines(state, now_utc()), ""]
     lines += [*_stage_lines(state), "", *_item_lines(state), "", *_decision_lines(state, run)]
     lines += [f"warning: {safe_text(str(p))}" for p in problems]
@@ -78,10 +78,15 @@ def _item_detail(item: ItemState) -> str:
 
 def _decision_lines(state: SprintState, run: dict[str, Any] | None) -> list[str]:
     if run is None:
-        lines = ["LATEST RUN: none yet (run `launchwizard check`)"]
+        lines = ["DECISION: no check run yet (run `launchwizard check`)"]
     else:
-        verdict = run.get("decision", {}).get("verdict", "?")
-        lines = [f"LATEST RUN: {safe_text(str(run.get('started_at')))}: {VERDICTS.get(verdict, verdict)}"]
+        verdict = run["decision"]["verdict"]
+        newest = safe_text(str(run.get("started_at")))
+        lines = [
+            f"DECISION: {VERDICTS.get(verdict, verdict)} (latest result of each check, "
+            f"{run['merged_from']} saved run(s), newest {newest})",
+            *(f"  - {safe_text(reason)}" for reason in run["decision"]["reasons"]),
+        ]
     override = state.override
     if override is not None:
         who = f" by {safe_text(override.by)}" if override.by else ""

@@ -18,7 +18,7 @@ from launchwizard.report.text import safe_text
 # ASCII punctuation CommonMark lets us backslash-escape and GitHub would otherwise act on:
 # emphasis, code, links, HTML, tables, strikethrough, entities, headings, maths.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#!$])")
-_LIST_MARKER = re.compile(r"^([-+])|^(\d{1,9})([.)])")
+_LIST_MARKER = re.compile(r"^([-+])|^(\d{1,9})([.)])(?=\s|$)")
 _BACKTICKS = re.compile(r"`+")
 _FENCE_LANG = re.compile(r"[A-Za-z0-9_+-]*")
 _ANCHOR_JUNK = re.compile(r"[^a-z0-9_-]+")
@@ -41,7 +41,8 @@ def _escape_line(line: str) -> str:
 
 
 def _escape_marker(match: re.Match[str]) -> str:
-    """`- x`, `+ x` and `1. x` at the start of a list item would nest another list."""
+    """`- x`, `+ x` and `1. x` at the start of a list item would nest another list, and
+    `---` would draw a rule; `1.0.0` is left alone."""
     if match.group(1):
         return "\\" + match.group(1)
     return f"{match.group(2)}\\{match.group(3)}"

@@ -7,11 +7,14 @@ other finding "fixed".
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from launchwizard.checks.model import Result
+from launchwizard.decision import decide, rank_risks
 from launchwizard.errors import UserError
 from launchwizard.state.atomic import write_text_atomic
 
@@ -85,6 +88,50 @@ def latest_run(state_dir: Path) -> tuple[dict[str, Any] | None, list[RunFileErro
     return None, problems
 
 
+def current_results(
+    state_dir: Path, targets: Iterable[str] | None = None
+) -> tuple[dict[str, Any] | None, list[RunFileError]]:
+    """The newest result of every (check, target), merged across saved runs.
+
+    Re-running one check or one stage saves a partial run; the sprint's picture is still
+    every check's latest word. Targets no longer in sprint.toml are left out. The merged
+    document follows the run contract, with risks and the decision recomputed from the
+    merged results and the newest run's diff.
+    """
+    wanted = set(targets) if targets is not None else None
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    sources: list[dict[str, Any]] = []
+    problems: list[RunFileError] = []
+    for path in list_runs(state_dir):
+        try:
+            run = load_run(path)
+        except RunFileError as exc:
+            problems.append(exc)
+            continue
+        sources.append(run)
+        for result in run["results"]:
+            if wanted is None or result.get("target") in wanted:
+                merged.setdefault(_key(result), result)
+    if not sources:
+        return None, problems
+    return _merged_document(sources, list(merged.values())), problems
+
+
+def _merged_document(sources: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
+    parsed = [Result.from_json(r) for r in results]
+    newest = sources[0]
+    return {
+        "schema": SCHEMA,
+        "started_at": newest.get("started_at"),
+        "duration_ms": newest.get("duration_ms", 0),
+        "merged_from": len(sources),
+        "results": results,
+        "risks": [r.to_json() for r in rank_risks(parsed)],
+        "decision": decide(parsed).to_json(),
+        "diff": newest.get("diff"),
+    }
+
+
 def diff_runs(previous: dict[str, Any] | None, current: dict[str, Any]) -> RunDiff:
     """Fixed, new and still-failing findings among the (check, target) pairs `current` ran."""
     diff = RunDiff(previous=(previous or {}).get("started_at"))
@@ -104,8 +151,8 @@ def diff_runs(previous: dict[str, Any] | None, current: dict[str, Any]) -> RunDi
 
 
 def save_run(state_dir: Path, report: dict[str, Any], moment: datetime | None = None) -> Path:
-    """Save a run with its diff against the newest readable run; returns the new file."""
-    previous, _ = latest_run(state_dir)
+    """Save a run with its diff against every check's latest result; returns the new file."""
+    previous, _ = current_results(state_dir)
     document = dict(report)
     document["diff"] = diff_runs(previous, report).to_json()
     stamp = (moment or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S.%fZ")

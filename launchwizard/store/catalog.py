@@ -95,8 +95,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "monitors",
         "Uptime monitors and alerts",
         "monitoring",
-        (FieldSpec("uptime_urls"), FieldSpec("status_page"), FieldSpec("alert_route"))
-        + (FieldSpec("alert_webhook", True),),
+        (
+            FieldSpec("uptime_urls"),
+            FieldSpec("status_page"),
+            FieldSpec("alert_route"),
+            FieldSpec("alert_webhook", True),
+        ),
     ),
     _plain("rollback", "Rollback runbook", "rollback", "steps", "last_tested"),
     _plain("release", "Release notes", "release", "version", "notes"),
@@ -164,16 +168,24 @@ def _humanize(identifier: str) -> str:
     return " ".join(words)
 
 
-def check_value(value: str) -> None:
-    """Any text up to 64 KiB. Empty is refused (delete unsets a field) and so is NUL,
-    because OS keyrings and C libraries silently cut a value there."""
+def value_problem(value: str) -> str | None:
+    """Why `value` cannot be stored, or None. Any text up to 64 KiB; empty is refused
+    (delete unsets a field) and so is NUL, where OS keyrings and C libraries cut a value."""
     if not value:
-        raise StoreUsageError("the value is empty; nothing was saved (use delete to unset a field)")
+        return "the value is empty"
     if "\x00" in value:
-        raise StoreUsageError("the value contains a NUL character; nothing was saved")
+        return "the value contains a NUL character"
     try:
         size = len(value.encode("utf-8"))
     except UnicodeEncodeError:
-        raise StoreUsageError("the value is not valid text (it is not UTF-8); nothing was saved") from None
+        return "the value is not valid text (not UTF-8)"
     if size > MAX_VALUE_BYTES:
-        raise StoreUsageError(f"the value is {size} bytes; the limit is {MAX_VALUE_BYTES} (64 KiB)")
+        return f"the value is {size} bytes; the limit is {MAX_VALUE_BYTES} (64 KiB)"
+    return None
+
+
+def check_value(value: str) -> None:
+    """Raise StoreUsageError when `value_problem` finds one."""
+    problem = value_problem(value)
+    if problem:
+        raise StoreUsageError(f"{problem}; nothing was saved")

@@ -9,6 +9,7 @@ never rewritten or truncated by a failed unlock.
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 from collections.abc import Mapping
@@ -107,7 +108,7 @@ class EncryptedFileKeyring(KeyringBackend):
                 return key
         passphrase = self._passphrase(False)
         key = Key.derive(passphrase, envelope.params, envelope.salt)
-        if key.check != envelope.check:
+        if not hmac.compare_digest(key.check, envelope.check):
             raise WrongPassphrase(
                 f"{self.path}: wrong passphrase (from {KEYRING_PASSPHRASE_ENV} or the prompt); "
                 "the keyring file was not changed"

@@ -54,7 +54,9 @@ class PromptPassphrase:
         if given:
             return given
         if not self._interactive():
-            raise NoPassphrase(f"no passphrase for the {self.what}: set {self.env_var} (no terminal to ask on)")
+            raise NoPassphrase(
+                f"no passphrase for the {self.what}: set {self.env_var} (there is no terminal to ask on)"
+            )
         first = self._ask(f"Passphrase for the {self.what}: ")
         if not first:
             raise NoPassphrase(f"an empty passphrase is not allowed for the {self.what}")

@@ -1,0 +1,235 @@
+"""What the pack templates see: PackInput turned into plain views, built once.
+
+The templates only format; every decision about content (which verdict is announced,
+whether a waiver has run out at the moment of export, what a secret field may say) is
+made here, where it is typed and tested.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from launchwizard.config import Sprint
+from launchwizard.report.markdown import anchor_id
+from launchwizard.report.pack_run import (
+    RESULTS_ANCHOR,
+    build_run,
+    format_stamp,
+    rule_verdict,
+    verdict_label,
+)
+from launchwizard.report.pack_views import (
+    ClockView,
+    DecisionView,
+    EnvRow,
+    EnvTable,
+    FieldCtx,
+    ItemView,
+    OverrideView,
+    PackFile,
+    RunView,
+    SectionCtx,
+    StageView,
+    VerdictView,
+)
+from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem
+from launchwizard.state.model import SPRINT_HOURS, ItemState, SprintState
+from launchwizard.store.view import FieldView, SectionView, StoreView
+
+PACK_FILES: tuple[PackFile, ...] = (
+    PackFile("index", "README.md.j2", "README.md", "Handover pack", "decision, sprint clock, contents"),
+    PackFile("risks", "risks.md.j2", "risks.md", "Risk register", "ranked findings with their fixes"),
+    PackFile(
+        "access",
+        "access.md.j2",
+        "access.md",
+        "Access inventory",
+        "who holds each account, where secrets live",
+    ),
+    PackFile(
+        "environment", "environment.md.j2", "environment.md", "Environment variables", "per environment"
+    ),
+    PackFile("rotation", "rotation.md.j2", "rotation.md", "Secret rotation notes", "what to rotate, how"),
+    PackFile(
+        "monitoring", "monitoring.md.j2", "monitoring.md", "Monitoring and alert routes", "monitors, alerts"
+    ),
+    PackFile("rollback", "rollback.md.j2", "rollback.md", "Rollback runbook", "steps to undo a release"),
+    PackFile(
+        "release", "release-notes.md.j2", "release-notes.md", "Release notes", "what this launch changes"
+    ),
+    PackFile("contacts", "contacts.md.j2", "contacts.md", "Support contacts", "who to call"),
+    PackFile(
+        "checklist", "checklist.md.j2", "checklist.md", "Manual items and waivers", "open items, waivers"
+    ),
+    PackFile("changes", "changes.md.j2", "changes.md", "Changes since the previous run", "fixed, new"),
+    PackFile("evidence", "evidence.md.j2", "evidence.md", "Check evidence", "every result of the latest run"),
+)
+FILES = {f.key: f for f in PACK_FILES}
+SECTION_KINDS = ("access", "contacts", "environments", "rotation", "monitoring", "rollback", "release")
+ITEM_LABELS = {"todo": "To do", "done": "Done", "na": "Not applicable", "waived": "Waived"}
+NOT_CAPTURED = "not captured"
+_BULLET = re.compile(r"^\s*(?:[-*+]|\d{1,3}[.)])\s+")
+
+
+@dataclass
+class PackInput:
+    """Everything a pack is made from; `now` is passed in so a pack is reproducible."""
+
+    sprint: Sprint
+    state: SprintState
+    run: dict[str, Any] | None
+    store: StoreView
+    now: datetime
+    notes: list[str] = field(default_factory=list)
+
+
+def utc(moment: datetime) -> datetime:
+    """A naive datetime is taken to be UTC, as everything launchwizard records is."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def build_context(pack: PackInput) -> dict[str, Any]:
+    """The template context; `notes` gathers the inputs' problems for the index."""
+    notes = list(pack.notes)
+    now = utc(pack.now)
+    run = build_run(pack.run, FILES["evidence"].output, notes) if pack.run is not None else None
+    items = _items(pack.state, now)
+    return {
+        "client": pack.sprint.client,
+        "canonical": pack.sprint.canonical,
+        "apex": pack.sprint.apex,
+        "hosts": pack.sprint.hosts,
+        "generated": format_stamp(now.isoformat()),
+        "clock": _clock(pack.state, now),
+        "stages": _stages(pack.state),
+        "decision": _decision(pack, run),
+        "run": run,
+        "results_link": f"{FILES['evidence'].output}#{RESULTS_ANCHOR}",
+        "notes": notes,
+        **_sections(pack.store),
+        "env_table": _env_table(pack.sprint),
+        "items": items,
+        "items_by_id": {item.id: item for item in items},
+        "files": FILES,
+        "toc": PACK_FILES[1:],
+    }
+
+
+def _clock(state: SprintState, now: datetime) -> ClockView:
+    phase = state.phase(now)
+    hour = int(state.hours_elapsed(now))
+    started = format_stamp(utc(state.started_at).isoformat()) if state.started_at else None
+    return ClockView(
+        started=started,
+        hour=hour,
+        total=SPRINT_HOURS,
+        phase=phase.name,
+        phase_start=phase.start_hour,
+        phase_end=phase.end_hour,
+        phase_purpose=phase.purpose,
+        over=started is not None and hour >= SPRINT_HOURS,
+    )
+
+
+def _stages(state: SprintState) -> tuple[StageView, ...]:
+    return tuple(
+        StageView(stage.id, stage.title, state.stages[stage.id].status if stage.id in state.stages else "")
+        for stage in STAGES
+    )
+
+
+def _decision(pack: PackInput, run: RunView | None) -> DecisionView:
+    """The override, when one is set, is the decision; the rule's verdict stays beside it."""
+    rule = rule_verdict(pack.run) if pack.run is not None and run is not None else None
+    override = pack.state.override
+    if override is None:
+        return DecisionView(final=rule, override=None, rule=rule)
+    shown = OverrideView(
+        verdict=override.verdict,
+        label=verdict_label(override.verdict),
+        reason=override.reason,
+        by=override.by,
+        at=format_stamp(utc(override.at).isoformat()) if override.at else "",
+    )
+    final = VerdictView(override.verdict, shown.label, (override.reason,))
+    return DecisionView(final=final, override=shown, rule=rule)
+
+
+def _sections(store: StoreView) -> dict[str, tuple[SectionCtx, ...]]:
+    """Store sections by the pack file that shows them; unknown kinds go to `other`."""
+    grouped: dict[str, tuple[SectionCtx, ...]] = {
+        kind: tuple(_section(s) for s in store.of_kind(kind)) for kind in SECTION_KINDS
+    }
+    grouped["other"] = tuple(_section(s) for s in store.sections if s.kind not in SECTION_KINDS)
+    return {f"{kind}_sections": sections for kind, sections in grouped.items()}
+
+
+def _section(section: SectionView) -> SectionCtx:
+    return SectionCtx(
+        id=section.id,
+        title=section.title,
+        kind=section.kind,
+        anchor=anchor_id(section.kind, section.id),
+        fields=tuple(_field(f) for f in section.fields),
+    )
+
+
+def _field(view: FieldView) -> FieldCtx:
+    """A field for the page. Secret fields go through `_secret_field`, which is given
+    no value at all: even a view that wrongly carried one could not leak it."""
+    if view.secret:
+        return _secret_field(view.label, view.is_set, view.location)
+    value = (view.value or "").strip() if view.is_set else ""
+    if not value:
+        return FieldCtx(view.label, NOT_CAPTURED, (), secret=False, captured=False)
+    lines = tuple(_BULLET.sub("", line).strip() for line in value.splitlines() if line.strip())
+    return FieldCtx(view.label, value, lines if len(lines) > 1 else (), secret=False, captured=True)
+
+
+def _secret_field(label: str, is_set: bool, location: str | None) -> FieldCtx:
+    if not is_set:
+        return FieldCtx(label, NOT_CAPTURED, (), secret=True, captured=False)
+    where = location.strip() if location and location.strip() else "the store (location not recorded)"
+    return FieldCtx(label, f"stored in {where}", (), secret=True, captured=True)
+
+
+def _env_table(sprint: Sprint) -> EnvTable:
+    """One row per variable, one column per environment, in sprint.toml's order."""
+    names = tuple(sprint.environments)
+    variables: list[str] = []
+    for environment in sprint.environments.values():
+        variables.extend(v for v in environment.variables if v not in variables)
+    rows = tuple(EnvRow(v, tuple(v in sprint.environments[n].variables for n in names)) for v in variables)
+    return EnvTable(names, rows)
+
+
+def _items(state: SprintState, now: datetime) -> tuple[ItemView, ...]:
+    """The sprint's manual items, then any recorded item this version does not know."""
+    known = {item.id for item in MANUAL_ITEMS}
+    unknown = [ManualItem(i, "", i, "") for i in sorted(state.items) if i not in known]
+    return tuple(_item(item, state.item(item.id), now) for item in [*MANUAL_ITEMS, *unknown])
+
+
+def _item(item: ManualItem, recorded: ItemState, now: datetime) -> ItemView:
+    """Expiry is judged at `now` of the pack, so the same inputs always give the same pack."""
+    expired = recorded.status == "waived" and recorded.expires is not None and recorded.expires < now.date()
+    label = "Waiver expired" if expired else ITEM_LABELS.get(recorded.status, recorded.status)
+    return ItemView(
+        id=item.id,
+        title=item.title,
+        stage=item.stage,
+        why=item.why,
+        status=recorded.status,
+        label=label,
+        evidence=recorded.evidence,
+        reason=recorded.reason,
+        owner=recorded.owner,
+        expires=recorded.expires.isoformat() if recorded.expires else "",
+        updated=format_stamp(utc(recorded.updated_at).isoformat()) if recorded.updated_at else "",
+        expired=expired,
+        open=recorded.status == "todo" or expired,
+        anchor=anchor_id("item", item.id),
+    )

@@ -1,0 +1,206 @@
+"""The plain, frozen objects the pack templates read.
+
+Templates get these instead of the raw run JSON, state and store, so a template cannot
+reach a secret (the views carry none), a missing key in a hand-edited run file cannot
+crash rendering, and every link to evidence is computed once, here, in one way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PackFile:
+    """One file of the pack: the template that makes it and what it is for."""
+
+    key: str
+    template: str
+    output: str
+    title: str
+    description: str
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """One result of the latest run, with the anchor of its evidence entry."""
+
+    check: str
+    stage: str
+    target: str
+    status: str
+    severity: str
+    title: str
+    summary: str
+    fix: str
+    references: tuple[str, ...]
+    duration_ms: int
+    evidence: Any
+    anchor: str
+    evidence_file: str
+
+    @property
+    def link(self) -> str:
+        """Where this result's evidence is: the appendix entry."""
+        return f"{self.evidence_file}#{self.anchor}"
+
+
+@dataclass(frozen=True)
+class RiskView:
+    """A ranked finding of the risk register; `rank` starts at 1."""
+
+    rank: int
+    result: ResultView
+    anchor: str
+
+
+@dataclass(frozen=True)
+class StageResults:
+    """The results of one stage, in run order, for the appendix."""
+
+    id: str
+    title: str
+    anchor: str
+    results: tuple[ResultView, ...]
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    count: int
+
+
+@dataclass(frozen=True)
+class DiffEntry:
+    """A finding that changed (or did not) since the previous run."""
+
+    check: str
+    target: str
+    status: str
+    was: str
+    summary: str
+    link: str
+
+
+@dataclass(frozen=True)
+class DiffView:
+    previous: str | None
+    fixed: tuple[DiffEntry, ...]
+    new: tuple[DiffEntry, ...]
+    still_failing: tuple[DiffEntry, ...]
+
+
+@dataclass(frozen=True)
+class RunView:
+    """The latest saved run as the pack shows it."""
+
+    started_at: str
+    duration_ms: int | None
+    results: tuple[ResultView, ...]
+    by_stage: tuple[StageResults, ...]
+    risks: tuple[RiskView, ...]
+    counts: tuple[StatusCount, ...]
+    diff: DiffView | None
+
+
+@dataclass(frozen=True)
+class VerdictView:
+    verdict: str
+    label: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OverrideView:
+    verdict: str
+    label: str
+    reason: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class DecisionView:
+    """The decision the pack announces: the override if one is set, else the rule's.
+
+    `rule` is the verdict of the latest run (None without a run); it is shown beside an
+    override so a reader sees what the people in charge decided against."""
+
+    final: VerdictView | None
+    override: OverrideView | None
+    rule: VerdictView | None
+
+
+@dataclass(frozen=True)
+class ClockView:
+    started: str | None
+    hour: int
+    total: int
+    phase: str
+    phase_start: int
+    phase_end: int
+    phase_purpose: str
+    over: bool
+
+
+@dataclass(frozen=True)
+class StageView:
+    id: str
+    title: str
+    status: str
+
+
+@dataclass(frozen=True)
+class FieldCtx:
+    """A captured field as the pack shows it.
+
+    For a secret, `text` is only where it is stored (or "not captured"): the view it comes
+    from holds no value, and this object is built without ever reading one."""
+
+    label: str
+    text: str
+    lines: tuple[str, ...]
+    secret: bool
+    captured: bool
+
+
+@dataclass(frozen=True)
+class SectionCtx:
+    id: str
+    title: str
+    kind: str
+    anchor: str
+    fields: tuple[FieldCtx, ...]
+
+
+@dataclass(frozen=True)
+class EnvRow:
+    variable: str
+    present: tuple[bool, ...]
+
+
+@dataclass(frozen=True)
+class EnvTable:
+    environments: tuple[str, ...]
+    rows: tuple[EnvRow, ...]
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """A manual item and where it stands at the moment the pack is made."""
+
+    id: str
+    title: str
+    stage: str
+    why: str
+    status: str
+    label: str
+    evidence: str
+    reason: str
+    owner: str
+    expires: str
+    updated: str
+    expired: bool
+    open: bool
+    anchor: str

@@ -1,0 +1,71 @@
+"""The proof the issue asks for: a canary secret put into the store never shows up anywhere
+else. Every command runs as a user would run it (a subprocess), with debug logging on, and
+every byte it prints or leaves on disk is searched.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+CANARY = "lw-canary-7c1d9e52f0b84a6f"
+
+
+def launchwizard(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "launchwizard", *args],
+        input=stdin, capture_output=True, text=True, env=env, timeout=120,
+    )
+
+
+def test_a_canary_secret_never_leaves_the_keyring(make_sprint, tmp_path: Path) -> None:
+    sprint = make_sprint(["good.lab.test", "expiring.lab.test"])
+    config = ["--config", str(sprint.path)]
+    env = {
+        **os.environ,
+        "LAUNCHWIZARD_DEBUG": "1",
+        "LAUNCHWIZARD_KEYRING": "file",
+        "LAUNCHWIZARD_KEYRING_FILE": str(tmp_path / "keyring.enc"),
+        "LAUNCHWIZARD_PASSPHRASE": "consultant passphrase",
+        "LAUNCHWIZARD_SEAL_PASSPHRASE": "handover passphrase",
+    }
+    outputs: list[str] = []
+
+    def run(*args: str, stdin: str = "", expect: int = 0, environ: dict[str, str] | None = None) -> None:
+        done = launchwizard(environ or env, *args, stdin=stdin)
+        outputs.extend([done.stdout, done.stderr])
+        assert done.returncode == expect, (args, done.stderr)
+
+    run("store", "set", "dns.api_token", *config, stdin=CANARY + "\n")
+    run("store", "set", "monitors.alert_webhook", *config, stdin=f"https://hooks.example/{CANARY}\n")
+    run("store", "set", "custom.deploy_token", "--secret", *config, stdin=CANARY)
+    run("store", "set", "registrar.owner", *config, stdin="Dana (founder)\n")
+    run("store", "list", *config)
+    run("check", *config, expect=1)
+    run("status", *config)
+    run("item", "rollback-tested", "done", "--evidence", "rolled back in staging", *config)
+    run("export", "--out", str(tmp_path / "pack"), "--seal", str(tmp_path / "sealed.lw"), *config)
+    run("store", "get", "dns.api_token", *config,
+        expect=1, environ={**env, "LAUNCHWIZARD_PASSPHRASE": "wrong passphrase"})
+    run("unseal", str(tmp_path / "sealed.lw"), *config,
+        expect=1, environ={**env, "LAUNCHWIZARD_SEAL_PASSPHRASE": "wrong"})
+    founder = {**env, "LAUNCHWIZARD_KEYRING_FILE": str(tmp_path / "founder.enc"), "LAUNCHWIZARD_PASSPHRASE": "f"}
+    run("unseal", str(tmp_path / "sealed.lw"), *config, environ=founder)
+
+    revealed = launchwizard(founder, "store", "get", "dns.api_token", *config)
+    assert revealed.stdout == CANARY + "\n", "the founder's keyring holds the unsealed secret"
+
+    files = [p for root in (sprint.path.parent, tmp_path) for p in root.rglob("*") if p.is_file()]
+    pack_files = list((tmp_path / "pack").glob("*.md"))
+    assert len(pack_files) >= 10
+    assert any(p.name.startswith("run-") for p in files)
+    assert any(p.name == "state.toml" for p in files)
+    assert any(p.name == "store.toml" for p in files)
+    leaks = [str(p) for p in files if CANARY.encode() in p.read_bytes()]
+    assert leaks == []
+    assert [text for text in outputs if CANARY in text] == []
+    access = (tmp_path / "pack" / "access.md").read_text(encoding="utf-8")
+    assert "Dana (founder)" in access
+    assert "stored in encrypted file" in access
