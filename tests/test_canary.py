@@ -16,7 +16,11 @@ CANARY = "lw-canary-7c1d9e52f0b84a6f"
 def launchwizard(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "launchwizard", *args],
-        input=stdin, capture_output=True, text=True, env=env, timeout=120,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -47,11 +51,26 @@ def test_a_canary_secret_never_leaves_the_keyring(make_sprint, tmp_path: Path) -
     run("status", *config)
     run("item", "rollback-tested", "done", "--evidence", "rolled back in staging", *config)
     run("export", "--out", str(tmp_path / "pack"), "--seal", str(tmp_path / "sealed.lw"), *config)
-    run("store", "get", "dns.api_token", *config,
-        expect=1, environ={**env, "LAUNCHWIZARD_PASSPHRASE": "wrong passphrase"})
-    run("unseal", str(tmp_path / "sealed.lw"), *config,
-        expect=1, environ={**env, "LAUNCHWIZARD_SEAL_PASSPHRASE": "wrong"})
-    founder = {**env, "LAUNCHWIZARD_KEYRING_FILE": str(tmp_path / "founder.enc"), "LAUNCHWIZARD_PASSPHRASE": "f"}
+    run(
+        "store",
+        "get",
+        "dns.api_token",
+        *config,
+        expect=1,
+        environ={**env, "LAUNCHWIZARD_PASSPHRASE": "wrong passphrase"},
+    )
+    run(
+        "unseal",
+        str(tmp_path / "sealed.lw"),
+        *config,
+        expect=1,
+        environ={**env, "LAUNCHWIZARD_SEAL_PASSPHRASE": "wrong"},
+    )
+    founder = {
+        **env,
+        "LAUNCHWIZARD_KEYRING_FILE": str(tmp_path / "founder.enc"),
+        "LAUNCHWIZARD_PASSPHRASE": "f",
+    }
     run("unseal", str(tmp_path / "sealed.lw"), *config, environ=founder)
 
     revealed = launchwizard(founder, "store", "get", "dns.api_token", *config)
