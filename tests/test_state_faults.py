@@ -1,4 +1,4 @@
-"""State survives what real machines do: SIGKILL mid-save, a full disk, a read-only directory.
+"""State and store survive what real machines do: SIGKILL mid-save, a full disk, a read-only directory.
 
 Each fault is real: the saving process is killed with SIGKILL, the file-size limit makes
 the kernel refuse the write (EFBIG, as a full disk refuses with ENOSPC), and an unprivileged
@@ -23,6 +23,8 @@ import pytest
 from launchwizard.state.model import SprintState
 from launchwizard.state.runs import list_runs, load_run
 from launchwizard.state.statefile import load_state, save_state, state_path
+from launchwizard.store.filekeyring import EncryptedFileKeyring
+from launchwizard.store.store import Store
 
 SAVER = textwrap.dedent(
     """
@@ -30,13 +32,17 @@ SAVER = textwrap.dedent(
     from pathlib import Path
     from launchwizard.state.runs import save_run
     from launchwizard.state.statefile import load_state, save_state
+    from launchwizard.store.filekeyring import EncryptedFileKeyring
+    from launchwizard.store.store import Store
     directory = Path(sys.argv[1])
+    store = Store(directory, "launchwizard:kill.test", EncryptedFileKeyring(directory / "unused.enc"))
     state = load_state(directory)
     number = len(state.items)
     while True:
         number += 1
         state.mark_done(f"item-{number}", "evidence " * 300 + str(number))
         save_state(directory, state)
+        store.set(f"notes.entry_{number}", "note " * 200 + str(number))
         if number % 4 == 0:
             decision = {"verdict": "ship-now", "reasons": []}
             save_run(directory, {"schema": "launchwizard.run/1", "started_at": str(number),
@@ -66,6 +72,9 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_save(tmp_path: Pa
         state = load_state(directory)
         missing = [n for n in range(1, acknowledged + 1) if f"item-{n}" not in state.items]
         assert missing == [], f"seed {seed}, round {round_number}: lost {missing}"
+        store = Store(directory, "launchwizard:kill.test", EncryptedFileKeyring(directory / "unused.enc"))
+        lost = [n for n in range(1, acknowledged + 1) if store.get(f"notes.entry_{n}") is None]
+        assert lost == [], f"seed {seed}, round {round_number}: store lost {lost}"
         for run_file in list_runs(directory):
             assert load_run(run_file)["schema"] == "launchwizard.run/1", f"seed {seed}: torn {run_file}"
 
