@@ -11,6 +11,7 @@ import tomli_w
 from launchwizard.checks.model import Result
 from launchwizard.checks.registry import select
 from launchwizard.checks.runner import Runner
+from launchwizard.cli import main
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.demo.lab import Lab
 
@@ -65,3 +66,18 @@ async def _run_check(sprint: Sprint, check_id: str) -> dict[str, Result]:
         assert result.target not in results, f"two results for {result.target}"
         results[result.target] = result
     return results
+
+
+def invoke_cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process as `launchwizard ARGS`; returns exit code, stdout, stderr."""
+    try:
+        code = main(list(args))
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def run_cli() -> Callable[..., tuple[int, str, str]]:
+    return invoke_cli

@@ -10,17 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from launchwizard.cli import main
 from launchwizard.report.text import safe_text
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +18,7 @@ def mixed_sprint(make_sprint) -> Path:
     return make_sprint(["good.lab.test", "legacy.lab.test", "soon.lab.test"]).path
 
 
-def test_json_follows_the_contract(capsys, mixed_sprint) -> None:
+def test_json_follows_the_contract(capsys, run_cli, mixed_sprint) -> None:
     code, out, err = run_cli(capsys, "check", "--config", str(mixed_sprint), "--format", "json")
     assert code == 1
     report = json.loads(out)
@@ -63,7 +53,7 @@ def test_json_follows_the_contract(capsys, mixed_sprint) -> None:
     assert "1 finding(s) at or above high failed" in err
 
 
-def test_fail_on_sets_the_exit_code(capsys, mixed_sprint) -> None:
+def test_fail_on_sets_the_exit_code(capsys, run_cli, mixed_sprint) -> None:
     config = ["check", "--config", str(mixed_sprint)]
     assert run_cli(capsys, *config, "--only", "tls.protocols", "--fail-on", "critical")[0] == 0
     assert run_cli(capsys, *config, "--only", "tls.protocols", "--fail-on", "high")[0] == 1
@@ -72,14 +62,14 @@ def test_fail_on_sets_the_exit_code(capsys, mixed_sprint) -> None:
     assert run_cli(capsys, *config, "--only", "tls.expiry", "--fail-on", "info")[0] == 0
 
 
-def test_errors_count_as_failing(capsys, make_sprint) -> None:
+def test_errors_count_as_failing(capsys, run_cli, make_sprint) -> None:
     path = make_sprint(["missing.lab.test"]).path
     code, _, err = run_cli(capsys, "check", "--config", str(path), "--only", "tls.certificate")
     assert code == 1
     assert "could not be checked" in err
 
 
-def test_text_report_reads_in_a_log(capsys, mixed_sprint) -> None:
+def test_text_report_reads_in_a_log(capsys, run_cli, mixed_sprint) -> None:
     code, out, _ = run_cli(capsys, "check", "--config", str(mixed_sprint), "--stage", "audit")
     assert code == 1
     assert "QUICK AUDIT (audit)" in out
@@ -90,7 +80,7 @@ def test_text_report_reads_in_a_log(capsys, mixed_sprint) -> None:
     assert "\x1b[" not in out
 
 
-def test_missing_config_is_one_line_and_exit_2(capsys, tmp_path) -> None:
+def test_missing_config_is_one_line_and_exit_2(capsys, run_cli, tmp_path) -> None:
     code, out, err = run_cli(capsys, "check", "--config", str(tmp_path / "nope.toml"))
     assert code == 2
     assert out == ""
@@ -99,7 +89,7 @@ def test_missing_config_is_one_line_and_exit_2(capsys, tmp_path) -> None:
     assert "nope.toml" in err
 
 
-def test_config_error_names_file_line_and_key(capsys, tmp_path) -> None:
+def test_config_error_names_file_line_and_key(capsys, run_cli, tmp_path) -> None:
     path = tmp_path / "sprint.toml"
     path.write_text(
         '[sprint]\nclient = "Acme"\ncanonical = "https://www.acme.test/"\n'
@@ -112,7 +102,7 @@ def test_config_error_names_file_line_and_key(capsys, tmp_path) -> None:
     assert "Traceback" not in err
 
 
-def test_unknown_check_id_is_a_usage_error(capsys, mixed_sprint) -> None:
+def test_unknown_check_id_is_a_usage_error(capsys, run_cli, mixed_sprint) -> None:
     code, _, err = run_cli(capsys, "check", "--config", str(mixed_sprint), "--only", "tls.nope")
     assert code == 2
     assert "unknown check id 'tls.nope'" in err

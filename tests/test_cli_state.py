@@ -8,18 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from launchwizard.cli import main
 from launchwizard.state.runs import list_runs, load_run
 from launchwizard.state.statefile import load_state
-
-
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        code = main(list(args))
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
@@ -27,7 +17,7 @@ def sprint_file(make_sprint) -> Path:
     return make_sprint(["good.lab.test", "expiring.lab.test"]).path
 
 
-def test_check_saves_each_run_and_reports_what_changed(capsys, sprint_file) -> None:
+def test_check_saves_each_run_and_reports_what_changed(capsys, run_cli, sprint_file) -> None:
     state_dir = sprint_file.parent / ".launchwizard"
     run_cli(capsys, "check", "--config", str(sprint_file), "--only", "tls.expiry")
     code, out, _ = run_cli(capsys, "check", "--config", str(sprint_file), "--only", "tls.expiry")
@@ -45,7 +35,7 @@ def test_check_saves_each_run_and_reports_what_changed(capsys, sprint_file) -> N
     assert state.stages["audit"].status == "in-progress"
 
 
-def test_json_output_carries_the_diff_and_no_save_saves_nothing(capsys, sprint_file) -> None:
+def test_json_output_carries_the_diff_and_no_save_saves_nothing(capsys, run_cli, sprint_file) -> None:
     code, out, _ = run_cli(
         capsys, "check", "--config", str(sprint_file), "--only", "tls.expiry", "--format", "json", "--no-save"
     )
@@ -60,7 +50,7 @@ def test_json_output_carries_the_diff_and_no_save_saves_nothing(capsys, sprint_f
     assert [(d["target"], d["was"]) for d in diff["new"]] == [("expiring.lab.test", None)]
 
 
-def test_a_run_that_cannot_be_saved_still_reports(capsys, sprint_file) -> None:
+def test_a_run_that_cannot_be_saved_still_reports(capsys, run_cli, sprint_file) -> None:
     (sprint_file.parent / ".launchwizard").write_text("not a directory", encoding="utf-8")
     code, out, err = run_cli(capsys, "check", "--config", str(sprint_file), "--only", "tls.expiry")
     assert code == 1
@@ -69,7 +59,7 @@ def test_a_run_that_cannot_be_saved_still_reports(capsys, sprint_file) -> None:
     assert "the previous version is unchanged" in err
 
 
-def test_manual_items_are_recorded_only_when_complete(capsys, sprint_file) -> None:
+def test_manual_items_are_recorded_only_when_complete(capsys, run_cli, sprint_file) -> None:
     config = ["--config", str(sprint_file)]
     assert run_cli(capsys, "item", "rollback-tested", "done", *config)[2] == (
         "launchwizard: error: evidence is required\n"
@@ -90,7 +80,7 @@ def test_manual_items_are_recorded_only_when_complete(capsys, sprint_file) -> No
     assert load_state(sprint_file.parent / ".launchwizard").item("rollback-tested").status == "todo"
 
 
-def test_decision_override_needs_a_reason_and_can_be_cleared(capsys, sprint_file) -> None:
+def test_decision_override_needs_a_reason_and_can_be_cleared(capsys, run_cli, sprint_file) -> None:
     config = ["--config", str(sprint_file)]
     assert run_cli(capsys, "decide", "ship-now", *config)[0] == 2
     assert (
@@ -103,7 +93,7 @@ def test_decision_override_needs_a_reason_and_can_be_cleared(capsys, sprint_file
     assert load_state(sprint_file.parent / ".launchwizard").override is None
 
 
-def test_status_shows_clock_items_run_and_override(capsys, sprint_file) -> None:
+def test_status_shows_clock_items_run_and_override(capsys, run_cli, sprint_file) -> None:
     config = ["--config", str(sprint_file)]
     code, out, _ = run_cli(capsys, "status", *config)
     assert code == 0
@@ -133,7 +123,7 @@ def test_status_shows_clock_items_run_and_override(capsys, sprint_file) -> None:
     assert "OVERRIDE: SHIP NOW: risk accepted" in out
 
 
-def test_a_corrupt_state_file_is_a_one_line_error_naming_the_line(capsys, sprint_file) -> None:
+def test_a_corrupt_state_file_is_a_one_line_error_naming_the_line(capsys, run_cli, sprint_file) -> None:
     state_dir = sprint_file.parent / ".launchwizard"
     state_dir.mkdir()
     (state_dir / "state.toml").write_text('version = 1\n[items.x]\nstatus = "maybe"\n', encoding="utf-8")
