@@ -19,6 +19,7 @@ from pathlib import Path
 
 import jinja2
 
+from launchwizard.errors import UserError
 from launchwizard.report.markdown import FILTERS
 from launchwizard.report.pack_context import FILES, PACK_FILES, PackInput, build_context
 from launchwizard.report.pack_views import PackFile
@@ -30,7 +31,7 @@ SHIPPED_PACKAGE = "launchwizard.templates"
 _FENCE = re.compile(r"^(`{3,}|~{3,})")
 
 
-class PackTemplateError(Exception):
+class PackTemplateError(UserError):
     """A template that cannot be rendered: where it is and what is wrong."""
 
     def __init__(self, template: str, line: int | None, problem: str) -> None:
@@ -72,9 +73,7 @@ def render_pack(pack: PackInput, out_dir: Path, templates_dir: Path | None = Non
     """Render every pack file into `out_dir` (0600 each); returns the paths in pack order."""
     if templates_dir is not None and not templates_dir.is_dir():
         raise PackTemplateError(str(templates_dir), None, "the templates directory does not exist")
-    env = make_environment(templates_dir)
-    context = build_context(pack)
-    rendered = [(f, render_file(env, f, context)) for f in PACK_FILES]
+    rendered = render_texts(pack, templates_dir)
     ensure_private_dir(out_dir)
     paths = []
     for pack_file, text in rendered:
@@ -82,6 +81,13 @@ def render_pack(pack: PackInput, out_dir: Path, templates_dir: Path | None = Non
         write_text_atomic(path, text)
         paths.append(path)
     return paths
+
+
+def render_texts(pack: PackInput, templates_dir: Path | None = None) -> list[tuple[PackFile, str]]:
+    """Every pack file rendered in memory, in pack order (the wizard previews these)."""
+    env = make_environment(templates_dir)
+    context = build_context(pack)
+    return [(f, render_file(env, f, context)) for f in PACK_FILES]
 
 
 def render_file(env: jinja2.Environment, pack_file: PackFile, context: dict[str, object]) -> str:

@@ -72,6 +72,7 @@ class SprintState:
     stages: dict[str, StageState] = field(default_factory=dict)
     items: dict[str, ItemState] = field(default_factory=dict)
     override: Override | None = None
+    last_screen: str | None = None
 
     def start_clock(self, moment: datetime | None = None) -> None:
         """Start the 48-hour clock once; later calls keep the first start."""

@@ -84,6 +84,8 @@ def _document(state: SprintState) -> dict[str, Any]:
     document: dict[str, Any] = {"version": FORMAT_VERSION}
     if state.started_at is not None:
         document["started_at"] = state.started_at
+    if state.last_screen:
+        document["last_screen"] = state.last_screen
     if state.stages:
         document["stages"] = {
             stage: _drop_none({"status": s.status, "updated_at": s.updated_at})
@@ -128,11 +130,13 @@ class _Reader:
         return StateFileError(self.path, ".".join(key), message, self._locator.line_of(key))
 
     def state(self, doc: dict[str, Any]) -> SprintState:
-        self._keys(doc, ("version", "started_at", "stages", "items", "override"), ())
+        self._keys(doc, ("version", "started_at", "last_screen", "stages", "items", "override"), ())
         version = doc.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
             raise self.fail(("version",), f"unsupported state format {version!r} (expected {FORMAT_VERSION})")
         state = SprintState(started_at=self._moment(doc.get("started_at"), ("started_at",)))
+        if "last_screen" in doc:
+            state.last_screen = self._text(doc["last_screen"], ("last_screen",))
         for stage, table in self._table(doc.get("stages", {}), ("stages",)).items():
             state.stages[stage] = self._stage(table, ("stages", stage))
         for item_id, table in self._table(doc.get("items", {}), ("items",)).items():

@@ -70,6 +70,17 @@ class EncryptedFileKeyring(KeyringBackend):
         self._read_key: Key | None = None
         self._write_key: Key | None = None
 
+    def use_passphrase(self, source: PassphraseSource) -> None:
+        """Take the passphrase from `source` from now on (the wizard asks in its own dialog)."""
+        self._passphrase = source
+        self._read_key = self._write_key = None
+
+    @property
+    def asks_for_passphrase(self) -> bool:
+        """True when the passphrase would come from a terminal prompt, not the environment."""
+        source = self._passphrase
+        return isinstance(source, PromptPassphrase) and not source.from_environment()
+
     def get_password(self, service: str, username: str) -> str | None:
         return self._load().get(service, {}).get(username)
 

@@ -49,6 +49,10 @@ class PromptPassphrase:
         self._ask = ask
         self._interactive = interactive
 
+    def from_environment(self) -> bool:
+        """Whether the passphrase is already given by the environment variable."""
+        return bool(self._environ.get(self.env_var))
+
     def __call__(self, confirm: bool) -> str:
         given = self._environ.get(self.env_var)
         if given:

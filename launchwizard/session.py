@@ -1,0 +1,238 @@
+"""One open sprint: sprint.toml, its state, its store and every check's latest result.
+
+The wizard's model. It owns every change to disk, so the TUI only calls methods here from
+its message handlers (never from workers), and it never imports textual. Keyring calls
+may block (scrypt, an OS keyring dialog): callers run `save_field` for secrets off the
+UI thread.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from launchwizard.checks.base import CheckSpec
+from launchwizard.checks.model import Result, Status
+from launchwizard.checks.registry import REGISTRY
+from launchwizard.checks.runner import RunReport, Unit, plan
+from launchwizard.config import Sprint, load_sprint
+from launchwizard.decision import Decision, decide, rank_risks
+from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem, Stage
+from launchwizard.state.model import InvalidChange, SprintState, now_utc
+from launchwizard.state.runs import current_results, load_run, save_run
+from launchwizard.state.statefile import Recovered, load_or_recover, save_state
+from launchwizard.store.filekeyring import EncryptedFileKeyring
+from launchwizard.store.store import Store
+from launchwizard.store.view import SectionView
+
+CAPTURE_BY_STAGE: dict[str, tuple[str, ...]] = {
+    "audit": ("registrar", "dns", "hosting"),
+    "core": ("llm_provider",),
+    "edge": (),
+    "email": ("email_provider",),
+    "perf": ("monitoring",),
+    "deploy": ("env", "rotation", "rollback", "release"),
+    "handover": ("contacts", "monitors"),
+}
+"""Which store sections each stage screen asks the operator to fill in."""
+
+HANDOVER_FIELDS = (
+    "registrar.owner",
+    "dns.owner",
+    "hosting.owner",
+    "email_provider.owner",
+    "llm_provider.owner",
+    "contacts.support_email",
+    "contacts.escalation",
+    "monitors.uptime_urls",
+    "monitors.alert_route",
+    "rollback.steps",
+    "release.notes",
+)
+"""The details a founder cannot operate without; the handover checklist lists the unset ones."""
+
+
+@dataclass(frozen=True)
+class StageCounts:
+    """What a stage's row on the overview says: check results and open manual items."""
+
+    passed: int = 0
+    warned: int = 0
+    failed: int = 0
+    errored: int = 0
+    todo: int = 0
+
+
+class Session:
+    """The sprint as the wizard sees it; every method that changes something saves it."""
+
+    def __init__(self, sprint: Sprint, store: Store, clock: Callable[[], datetime] = now_utc) -> None:
+        self.sprint = sprint
+        self.store = store
+        self.clock = clock
+        outcome = load_or_recover(sprint.state_dir)
+        self.recovered: Recovered | None = outcome if isinstance(outcome, Recovered) else None
+        self.state: SprintState = outcome.state if isinstance(outcome, Recovered) else outcome
+        self.results: dict[tuple[str, str], Result] = {}
+        self.notes: list[str] = []
+        self._load_results()
+
+    @classmethod
+    def open(cls, config: Path, clock: Callable[[], datetime] = now_utc) -> Session:
+        sprint = load_sprint(config)
+        return cls(sprint, Store.for_sprint(sprint), clock)
+
+    def _load_results(self) -> None:
+        merged, problems = current_results(self.sprint.state_dir, self.targets)
+        self.notes = [f"an unreadable run was skipped: {p}" for p in problems]
+        for data in (merged or {}).get("results", []):
+            result = Result.from_json(data)
+            self.results[(result.check, result.target)] = result
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (*self.sprint.hosts, self.sprint.apex)
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def save(self) -> None:
+        save_state(self.sprint.state_dir, self.state)
+
+    def stage(self, stage_id: str) -> Stage:
+        return next(s for s in STAGES if s.id == stage_id)
+
+    def specs_for(self, stage_id: str) -> list[CheckSpec]:
+        return [spec for spec in REGISTRY if spec.stage == stage_id]
+
+    def units_for(self, stage_id: str, only: str | None = None) -> list[Unit]:
+        specs = [s for s in self.specs_for(stage_id) if only is None or s.id == only]
+        return plan(self.sprint, specs)
+
+    def result_for(self, unit: Unit) -> Result | None:
+        return self.results.get((unit.spec.id, unit.target))
+
+    def record_run(self, report: RunReport) -> dict[str, Any]:
+        """Save a finished run, take its results as current, start the clock; returns the diff."""
+        path = save_run(self.sprint.state_dir, report.to_json())
+        for result in report.results:
+            self.results[(result.check, result.target)] = result
+        self.state.start_clock(self.now())
+        for stage in {r.stage for r in report.results}:
+            if stage not in self.state.stages:
+                self.state.set_stage(stage, "in-progress")
+        self.save()
+        diff: dict[str, Any] = load_run(path)["diff"]
+        return diff
+
+    def all_results(self) -> list[Result]:
+        order = {spec.id: n for n, spec in enumerate(REGISTRY)}
+        return sorted(self.results.values(), key=lambda r: (order.get(r.check, 999), r.target))
+
+    def risks(self) -> list[Result]:
+        return rank_risks(self.all_results())
+
+    def rule_decision(self) -> Decision:
+        return decide(self.all_results())
+
+    def items_for(self, stage_id: str) -> list[ManualItem]:
+        return [item for item in MANUAL_ITEMS if item.stage == stage_id]
+
+    def stage_counts(self, stage_id: str) -> StageCounts:
+        statuses = [r.status for r in self.all_results() if r.stage == stage_id]
+        return StageCounts(
+            passed=statuses.count(Status.PASS),
+            warned=statuses.count(Status.WARN),
+            failed=statuses.count(Status.FAIL),
+            errored=statuses.count(Status.ERROR),
+            todo=sum(1 for item in self.items_for(stage_id) if self.state.item(item.id).open),
+        )
+
+    def mark_item(
+        self, item_id: str, action: str, text: str = "", owner: str = "", expires: date | None = None
+    ) -> None:
+        """done (text = evidence), na (text = reason), waive (reason, owner, expiry), reopen."""
+        if action == "done":
+            self.state.mark_done(item_id, text)
+        elif action == "na":
+            self.state.mark_na(item_id, text)
+        elif action == "waive":
+            if expires is None:
+                raise InvalidChange("a waiver needs an expiry date")
+            self.state.mark_waived(item_id, text, owner, expires)
+        else:
+            self.state.reopen(item_id)
+        self.state.start_clock(self.now())
+        self.save()
+
+    def set_override(self, verdict: str, reason: str, by: str = "") -> None:
+        self.state.set_override(verdict, reason, by)
+        self.save()
+
+    def clear_override(self) -> None:
+        self.state.clear_override()
+        self.save()
+
+    def remember_screen(self, name: str) -> None:
+        """Where the operator was, so the next start opens there."""
+        if self.state.last_screen != name:
+            self.state.last_screen = name
+            self.save()
+
+    def capture_sections(self, stage_id: str) -> list[SectionView]:
+        view = self.store.view()
+        found = (view.section(section_id) for section_id in CAPTURE_BY_STAGE.get(stage_id, ()))
+        return [section for section in found if section is not None]
+
+    def save_field(self, name: str, value: str, secret: bool = False) -> None:
+        """Save one captured field; an empty value removes it. May block on the keyring."""
+        if value:
+            self.store.set(name, value, secret=secret)
+        else:
+            self.store.delete(name)
+
+    @property
+    def needs_passphrase(self) -> bool:
+        """True when saving a secret would ask for the keyring passphrase on a terminal."""
+        backend = self.store.backend
+        return isinstance(backend, EncryptedFileKeyring) and backend.asks_for_passphrase
+
+    def use_passphrase(self, passphrase: str) -> None:
+        backend = self.store.backend
+        if isinstance(backend, EncryptedFileKeyring):
+            backend.use_passphrase(lambda confirm: passphrase)
+
+    def missing_for_handover(self) -> list[str]:
+        """Every open manual item and unset handover detail, as sentences."""
+        missing = [f"manual item: {item.title}" for item in MANUAL_ITEMS if self.state.item(item.id).open]
+        view = self.store.view()
+        for name in HANDOVER_FIELDS:
+            section_id = name.split(".", 1)[0]
+            section = view.section(section_id)
+            field = section.field(name) if section else None
+            if field is None or not field.is_set:
+                title = section.title if section else section_id
+                label = field.label if field else name
+                missing.append(f"{title}: {label}")
+        return missing
+
+    def pack_input(self) -> Any:
+        from launchwizard.report.pack import PackInput
+
+        merged, problems = current_results(self.sprint.state_dir, self.targets)
+        notes = [f"an unreadable run was skipped: {p}" for p in problems]
+        return PackInput(self.sprint, self.state, merged, self.store.view(), self.now(), notes)
+
+    def preview(self) -> list[tuple[str, str]]:
+        """The pack as (file name, markdown) pairs, rendered in memory."""
+        from launchwizard.report.pack import render_texts
+
+        return [(pack_file.output, text) for pack_file, text in render_texts(self.pack_input())]
+
+    def export(self, out_dir: Path | None = None, templates: Path | None = None) -> list[Path]:
+        from launchwizard.report.pack import render_pack
+
+        return render_pack(self.pack_input(), out_dir or self.sprint.path.parent / "handover", templates)

@@ -1,0 +1,1 @@
+"""The terminal wizard (Textual). Only this package imports textual."""

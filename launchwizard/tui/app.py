@@ -1,0 +1,105 @@
+"""The wizard's App: screens by name, navigation bindings, and the open Session.
+
+Screens read and change the sprint only through `app.session` (launchwizard.session),
+from message handlers; workers only post messages. Each screen refreshes itself from the
+session when it is shown again (on_screen_resume), so every view is current after a run,
+a capture or a decision elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from launchwizard.session import Session
+from launchwizard.sprint import STAGES
+
+SCREEN_NAMES = ("overview", *(f"stage:{stage.id}" for stage in STAGES), "decision", "handover")
+
+
+def _stage_bindings() -> list[Binding]:
+    return [
+        Binding(str(n), f"show('stage:{stage.id}')", stage.title, id=f"stage-{stage.id}", show=False)
+        for n, stage in enumerate(STAGES, 1)
+    ]
+
+
+class LaunchWizardApp(App[None]):
+    """Walks the 48-hour sprint: overview, one screen per stage, decision, handover."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "launchwizard"
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+        Binding("o", "show('overview')", "Overview", id="overview"),
+        *_stage_bindings(),
+        Binding("d", "show('decision')", "Decision", id="decision"),
+        Binding("h", "show('handover')", "Handover", id="handover"),
+    ]
+
+    def __init__(
+        self,
+        config: Path,
+        session: Session | None = None,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        """Where sprint.toml is (or will be written by the setup screen)."""
+        self.session = session
+        """The open sprint; None until the setup screen has written sprint.toml."""
+        self.clock = clock
+        """Injected time for tests and snapshots; None means the real clock."""
+
+    def on_mount(self) -> None:
+        if self.session is None:
+            from launchwizard.tui.screens.setup import SetupScreen
+
+            self.push_screen(SetupScreen(self.config))
+            return
+        self.start_sprint(self.session)
+
+    def start_sprint(self, session: Session) -> None:
+        """Show the sprint where the operator left it (or the overview the first time)."""
+        self.session = session
+        self.sub_title = session.sprint.client
+        last = session.state.last_screen
+        self.action_show(last if last in SCREEN_NAMES else "overview")
+
+    def make_screen(self, name: str) -> Screen[None]:
+        """Build the screen behind a name; each is built once and kept while the app runs."""
+        assert self.session is not None
+        if name.startswith("stage:"):
+            from launchwizard.tui.screens.stage import StageScreen
+
+            return StageScreen(self.session, name.removeprefix("stage:"))
+        if name == "decision":
+            from launchwizard.tui.screens.decision import DecisionScreen
+
+            return DecisionScreen(self.session)
+        if name == "handover":
+            from launchwizard.tui.screens.handover import HandoverScreen
+
+            return HandoverScreen(self.session)
+        from launchwizard.tui.screens.overview import OverviewScreen
+
+        return OverviewScreen(self.session)
+
+    def action_show(self, name: str) -> None:
+        """Switch to a named screen, remembering it so a restart comes back here."""
+        if self.session is None or name not in SCREEN_NAMES or isinstance(self.screen, ModalScreen):
+            return
+        if not self.is_screen_installed(name):
+            self.install_screen(self.make_screen(name), name)
+        if self.screen_stack and self.screen is self.get_screen(name):
+            return
+        if len(self.screen_stack) <= 1:
+            self.push_screen(name)
+        else:
+            self.switch_screen(name)
+        self.session.remember_screen(name)
