@@ -493,14 +493,14 @@ def test_override_shows_beside_the_rule_verdict(tmp_path: Path) -> None:
     index = _render(tmp_path)["README.md"]
     assert "**Fix first**, decided by hand against the launch rule." in index
     assert "- **Decided by:** Dana \\| CTO, 2026-11-25 12:00 UTC" in index
-    assert "**The rule's verdict** on the latest run: **Delay 24 hours**" in index
+    assert "**The rule's verdict** on the latest results: **Delay 24 hours**" in index
 
 
 def test_decision_without_override_is_the_rule(tmp_path: Path) -> None:
     state = fixed_state()
     state.override = None
     index = _render(tmp_path, fixed_input(state=state))["README.md"]
-    assert "**Delay 24 hours**, by the launch rule applied to the latest run" in index
+    assert "**Delay 24 hours**, by the launch rule applied to every check's latest result" in index
 
 
 def test_sprint_clock_and_phase(tmp_path: Path) -> None:
