@@ -24,13 +24,17 @@ from launchwizard.sprint import STAGE_IDS
 LEVELS = ("critical", "high", "medium", "low", "info")
 VERDICTS = ("ship-now", "fix-first", "delay-24h")
 ITEM_ACTIONS = ("done", "na", "waive", "reopen")
+COMMANDS = ("check", "demo", "lab", "status", "item", "decide", "store", "export", "unseal")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="launchwizard",
+        usage="launchwizard [SPRINT_TOML] | launchwizard COMMAND ...",
         description=(
-            "Launch-readiness sprint for B2B AI-chatbot products: live checks, a wizard, a handover pack."
+            "Launch-readiness sprint for B2B AI-chatbot products: live checks, a wizard, a handover pack. "
+            "With no command, or with the path of a sprint.toml (default ./sprint.toml), it opens "
+            "the terminal wizard on it; without that file the wizard starts by writing one."
         ),
     )
     parser.add_argument("--version", action="version", version=f"launchwizard {__version__}")
@@ -67,6 +71,12 @@ def _add_demo(commands: argparse._SubParsersAction) -> None:
         description="Start the lab (DNS + HTTPS on loopback) with a sample B2B chatbot and audit it.",
     )
     demo.add_argument("--headless", action="store_true", help="print the report instead of the wizard")
+    demo.add_argument(
+        "--dir",
+        type=Path,
+        default=Path("launchwizard-demo"),
+        help="where the demo sprint lives between runs (default ./launchwizard-demo)",
+    )
     demo.add_argument("--latency-ms", type=int, default=0, help="delay added to every lab response")
     _add_run_options(demo, default_fail_on=None)
 
@@ -210,15 +220,31 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
     return {"status": sprintstate.status, "item": sprintstate.item, "decide": sprintstate.decide}[name]
 
 
+def _wizard_config(argv: list[str]) -> Path | None:
+    """The sprint.toml to open the wizard on, or None when argv names a command or an option.
+
+    A lone word that is neither an existing file nor a .toml name is left to argparse, so
+    a mistyped command (`launchwizard chek`) gets "invalid choice", not a setup screen.
+    """
+    if not argv:
+        return Path("sprint.toml")
+    word = argv[0]
+    if len(argv) == 1 and word not in COMMANDS and (word.endswith(".toml") or Path(word).is_file()):
+        return Path(word)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure becomes a one-line message and an exit code."""
     logging.basicConfig(level=logging.DEBUG if os.environ.get("LAUNCHWIZARD_DEBUG") else logging.WARNING)
-    parser = _parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help(sys.stderr)
-        return EXIT_USAGE
+    argv = sys.argv[1:] if argv is None else argv
+    config = _wizard_config(argv)
     try:
+        if config is not None:
+            from launchwizard.commands.wizard import open_wizard
+
+            return open_wizard(config)
+        args = _parser().parse_args(argv)
         return _command(args.command)(args)
     except KeyboardInterrupt:
         print("launchwizard: interrupted", file=sys.stderr)

@@ -23,6 +23,8 @@ class CheckSpec:
     `scope` says what the runner fans out over: "host" runs once per `[domains] hosts`
     entry, "apex" once for the apex domain. `round_trips` is how many sequential network
     round trips the check may need; with the network timeout it sets the check's deadline.
+    `why` says in one or two sentences what goes wrong for the product when the check
+    fails; the wizard shows it beside every finding so a fix is never jargon alone.
     """
 
     id: str
@@ -33,6 +35,7 @@ class CheckSpec:
     run: RunFn
     references: tuple[str, ...] = ()
     round_trips: int = 4
+    why: str = ""
 
 
 @dataclass

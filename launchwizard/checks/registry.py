@@ -22,6 +22,10 @@ REGISTRY: tuple[CheckSpec, ...] = (
         dnscheck.records,
         ("RFC 1034 §3.6", "RFC 1035 §3.3.1"),
         round_trips=3,
+        why=(
+            "If a host does not resolve to where the product runs, visitors reach nothing, an old "
+            "server, or someone else's; every other check on that host then tests the wrong machine."
+        ),
     ),
     CheckSpec(
         "dns.nameservers",
@@ -32,6 +36,10 @@ REGISTRY: tuple[CheckSpec, ...] = (
         dnscheck.nameservers,
         ("RFC 1034 §4.1", "RFC 2182 §5", "RFC 1912 §2.8 (lame delegation)"),
         round_trips=4,
+        why=(
+            "A lame or out-of-date name server answers some visitors wrongly at random: outages that "
+            "come and go, certificates that fail to renew, mail that bounces."
+        ),
     ),
     CheckSpec(
         "redirect.https",
@@ -47,6 +55,10 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "RFC 6797 §7.2 (HSTS: redirect HTTP to HTTPS)",
         ),
         round_trips=2,
+        why=(
+            "Visitors and links that start on http:// must be moved to https:// at once, or logins and "
+            "chat messages travel in clear text that any network on the way can read or change."
+        ),
     ),
     CheckSpec(
         "redirect.canonical",
@@ -57,6 +69,11 @@ REGISTRY: tuple[CheckSpec, ...] = (
         redirect.canonical,
         ("MDN HTTP Observatory: redirection", "RFC 9110 §15.4 (redirection status codes)"),
         round_trips=12,
+        why=(
+            "Every way in (apex, www, app, http) must end on one canonical URL: loops and long chains "
+            "break the site, a downgrade to http leaks sessions, split URLs split cookies and search "
+            "ranking."
+        ),
     ),
     CheckSpec(
         "tls.certificate",
@@ -73,6 +90,10 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "internet.nl cert_trust, cert_pubkey, cert_signature, cert_hostmatch",
         ),
         round_trips=3,
+        why=(
+            "Browsers refuse an untrusted, mismatched or weak certificate with a full-page warning: the"
+            " product looks hacked, and users who click through can be intercepted."
+        ),
     ),
     CheckSpec(
         "tls.expiry",
@@ -83,6 +104,10 @@ REGISTRY: tuple[CheckSpec, ...] = (
         tls.expiry,
         ("RFC 5280 §4.1.2.5 (validity)", "RFC 8555 (ACME automated renewal)"),
         round_trips=3,
+        why=(
+            "An expired certificate takes the whole product offline for every visitor at once, usually "
+            "on a weekend; renewal has to be automated and verified well before the date."
+        ),
     ),
     CheckSpec(
         "tls.protocols",
@@ -98,6 +123,10 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "MDN: Transport Layer Security",
         ),
         round_trips=3,
+        why=(
+            "TLS 1.0 and 1.1 have known attacks and fail the security questionnaires and compliance "
+            "scans (PCI DSS) that B2B buyers run before they sign."
+        ),
     ),
 )
 

@@ -86,9 +86,12 @@ class Runner:
         *,
         observer: Observer | None = None,
         net_factory: Callable[[Any], Net] = Net,
+        units: Sequence[Unit] | None = None,
     ) -> None:
+        """`units`, when given, replaces the plan of `specs`: the wizard re-runs one check on
+        one target without re-running it on every host."""
         self.sprint = sprint
-        self.units = plan(sprint, specs)
+        self.units = list(units) if units is not None else plan(sprint, specs)
         self.observer = observer
         self._net_factory = net_factory
         self._global = asyncio.Semaphore(sprint.network.concurrency)

@@ -53,12 +53,15 @@ def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None
 
 
 def demo(args: argparse.Namespace) -> int:
+    """The sample product: the wizard on it, or with --headless one audit printed as a report."""
     if not args.headless:
-        raise UsageError("the demo wizard is not built yet; run `launchwizard demo --headless`")
+        from launchwizard.commands import wizard
+
+        return wizard.demo(args)
     from launchwizard.demo.lab import Lab
 
     with Lab(latency_s=args.latency_ms / 1000) as lab, tempfile.TemporaryDirectory() as tmp:
-        sprint = _write_lab_sprint(lab, Path(tmp))
+        sprint = write_lab_sprint(lab, Path(tmp))
         report = _run(sprint, args)
     _print_report(report, sprint, args, source="the demo lab on 127.53.0.0/16")
     return _exit_code(report, args.fail_on)
@@ -70,7 +73,7 @@ def lab(args: argparse.Namespace) -> int:
     from launchwizard.demo.lab import Lab
 
     with Lab(latency_s=args.latency_ms / 1000) as lab:
-        sprint = _write_lab_sprint(lab, args.dir)
+        sprint = write_lab_sprint(lab, args.dir)
         print(f"lab running; sprint.toml written to {sprint.path}", file=sys.stderr)
         print(f"in another terminal: launchwizard check --config {sprint.path}", file=sys.stderr)
         print("press Ctrl-C to stop", file=sys.stderr)
@@ -81,7 +84,7 @@ def lab(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_lab_sprint(lab: Any, directory: Path) -> Sprint:
+def write_lab_sprint(lab: Any, directory: Path) -> Sprint:
     """Write the lab's demo sprint.toml into `directory` and load it like a user's."""
     import tomli_w
 

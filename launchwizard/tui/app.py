@@ -8,16 +8,22 @@ a capture or a decision elsewhere.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 
+from launchwizard.errors import UserError
 from launchwizard.session import Session
 from launchwizard.sprint import STAGES
+from launchwizard.state.model import now_utc
+from launchwizard.tui.keymap import keymap_path, load_keymap
+
+THEME_ENV = "LAUNCHWIZARD_THEME"
 
 SCREEN_NAMES = ("overview", *(f"stage:{stage.id}" for stage in STAGES), "decision", "handover")
 
@@ -54,15 +60,43 @@ class LaunchWizardApp(App[None]):
         self.session = session
         """The open sprint; None until the setup screen has written sprint.toml."""
         self.clock = clock
-        """Injected time for tests and snapshots; None means the real clock."""
+        """Injected time for tests and snapshots; None means the session's (real) clock."""
+
+    def now(self) -> datetime:
+        """The time every screen shows: the injected clock, else the session's."""
+        if self.clock is not None:
+            return self.clock()
+        return self.session.now() if self.session is not None else now_utc()
 
     def on_mount(self) -> None:
+        self._apply_theme()
+        self._apply_keymap()
         if self.session is None:
             from launchwizard.tui.screens.setup import SetupScreen
 
             self.push_screen(SetupScreen(self.config))
             return
         self.start_sprint(self.session)
+
+    def _apply_theme(self) -> None:
+        name = os.environ.get(THEME_ENV, "").strip()
+        if not name:
+            return
+        if name in self.available_themes:
+            self.theme = name
+        else:
+            known = ", ".join(sorted(self.available_themes))
+            self.notify(
+                f"{THEME_ENV}={name} is not a theme; known: {known}", severity="warning", markup=False
+            )
+
+    def _apply_keymap(self) -> None:
+        """The user's keymap.toml, if any; a broken file is a toast, never a crash."""
+        keymap, problem = load_keymap(keymap_path())
+        if keymap:
+            self.set_keymap(keymap)
+        if problem:
+            self.notify(problem, severity="error", markup=False, timeout=10)
 
     def start_sprint(self, session: Session) -> None:
         """Show the sprint where the operator left it (or the overview the first time)."""
@@ -103,3 +137,40 @@ class LaunchWizardApp(App[None]):
         else:
             self.switch_screen(name)
         self.session.remember_screen(name)
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette (ctrl+p): every screen, the current stage's run, the pack export."""
+        yield from super().get_system_commands(screen)
+        if self.session is None:
+            return
+        yield SystemCommand(
+            "go: Overview", "Clock, stages, top risks, decision", lambda: self.action_show("overview")
+        )
+        for number, stage in enumerate(STAGES, 1):
+            yield SystemCommand(
+                f"go: {number} {stage.title}",
+                stage.purpose,
+                lambda s=stage.id: self.action_show(f"stage:{s}"),
+            )
+        yield SystemCommand(
+            "go: Decision", "Ranked risks and the launch decision", lambda: self.action_show("decision")
+        )
+        yield SystemCommand(
+            "go: Handover", "Handover checklist and pack", lambda: self.action_show("handover")
+        )
+        if hasattr(screen, "action_run_stage"):
+            yield SystemCommand("run: this stage", "Run every check of this stage", screen.action_run_stage)
+        yield SystemCommand(
+            "export: handover pack", "Render the markdown pack beside sprint.toml", self.export_pack
+        )
+
+    def export_pack(self) -> None:
+        """Render the pack into handover/ beside sprint.toml and say where."""
+        assert self.session is not None
+        try:
+            paths = self.session.export()
+        except UserError as exc:
+            self.notify(f"Export failed: {exc}", severity="error", markup=False)
+            return
+        where = paths[0].parent if paths else self.session.sprint.path.parent
+        self.notify(f"Handover pack written: {len(paths)} files in {where}", markup=False)

@@ -10,10 +10,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from launchwizard.config import values
+import tomli_w
+
+from launchwizard.config import Sprint, load_sprint, parse_sprint, values
 from launchwizard.config.errors import InvalidValue
+from launchwizard.errors import UserError
 
 _SEPARATORS = re.compile(r"[\s,]+")
 
@@ -57,9 +61,9 @@ class FieldSpec:
 FIELDS: tuple[FieldSpec, ...] = (
     FieldSpec("client", "Client", "Acme Support AI", check_client),
     FieldSpec("apex", "Apex domain", "acme.test", values.host),
-    FieldSpec("hosts", "Hosts (comma or space separated)", "acme.test www.acme.test", check_hosts),
+    FieldSpec("hosts", "Hosts", "acme.test, www.acme.test", check_hosts),
     FieldSpec("email", "Email domain", "acme.test", values.host),
-    FieldSpec("homepage", "Homepage URL (the canonical URL)", "https://www.acme.test/", values.url),
+    FieldSpec("homepage", "Homepage URL", "https://www.acme.test/", values.url),
     FieldSpec("health", "Health URL", "https://www.acme.test/health", values.url),
     FieldSpec("chat", "Chat URL (optional)", "https://api.acme.test/chat", values.url, optional=True),
 )
@@ -68,8 +72,8 @@ FIELDS: tuple[FieldSpec, ...] = (
 
 def problem_with(spec: FieldSpec, raw: str) -> str | None:
     """Why a field's text is refused, in the validator's words; None when it is fine."""
-    if spec.optional and not raw.strip():
-        return None
+    if not raw.strip():
+        return None if spec.optional else f"required, like '{spec.placeholder}'"
     try:
         spec.check(raw.strip())
     except InvalidValue as exc:
@@ -89,3 +93,22 @@ def sprint_document(form: Mapping[str, str]) -> dict[str, Any]:
         "email": {"domain": values.host(form["email"].strip())},
         "endpoints": endpoints,
     }
+
+
+def write_sprint(path: Path, document: dict[str, Any]) -> Sprint:
+    """Write a new sprint.toml and read it back the way every command will.
+
+    The text is validated before anything is written, and an existing file is never
+    replaced: it may hold hand edits this form knows nothing about.
+    """
+    text = tomli_w.dumps(document)
+    parse_sprint(text, path)
+    if path.exists():
+        raise UserError(f"{path} exists already; open it with `launchwizard {path}` or move it away")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as exc:
+        raise UserError(f"could not write {path}: {exc.strerror or exc}") from None
+    return load_sprint(path)

@@ -1,0 +1,48 @@
+"""The user's keymap: `$XDG_CONFIG_HOME/launchwizard/keymap.toml`, binding id -> keys.
+
+    [keymap]
+    run-stage = "f5"
+    rerun-check = "ctrl+r"
+    overview = "g,o"        # several keys, comma separated
+
+A missing file is normal; a broken one must never stop the wizard, so problems come back
+as a message for a toast, and the valid entries still apply.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+
+KEYMAP_ENV = "LAUNCHWIZARD_KEYMAP"
+
+
+def keymap_path(environ: dict[str, str] | None = None) -> Path:
+    """$LAUNCHWIZARD_KEYMAP, else $XDG_CONFIG_HOME/launchwizard/keymap.toml, else ~/.config."""
+    env = dict(os.environ) if environ is None else environ
+    if env.get(KEYMAP_ENV):
+        return Path(env[KEYMAP_ENV]).expanduser()
+    config_home = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(config_home) / "launchwizard" / "keymap.toml"
+
+
+def load_keymap(path: Path) -> tuple[dict[str, str], str | None]:
+    """The binding overrides in `path`, and a problem to report (None when all is well)."""
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}, None
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, f"keymap {path} was not read: {exc}"
+    except tomllib.TOMLDecodeError as exc:
+        return {}, f"keymap {path} is not valid TOML: {exc}"
+    table = document.get("keymap", {})
+    if not isinstance(table, dict):
+        return {}, f'keymap {path}: [keymap] must be a table of binding id = "key"'
+    keymap = {k: v.strip() for k, v in table.items() if isinstance(v, str) and v.strip()}
+    ignored = sorted(set(table) - set(keymap))
+    problem = (
+        f"keymap {path}: ignored {', '.join(ignored)} (each value must be a key string)" if ignored else None
+    )
+    return keymap, problem

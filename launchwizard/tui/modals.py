@@ -1,0 +1,192 @@
+"""Dialogs: marking a manual item, and the keyring passphrase.
+
+ItemModal validates through the same rules as the CLI (it calls `apply`, which raises
+InvalidChange), so an N/A without a reason or a waiver without an owner is refused with
+the reason on screen and nothing is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
+
+from launchwizard.errors import UserError
+from launchwizard.sprint import ManualItem
+from launchwizard.state.model import ItemState
+
+ACTIONS = (
+    ("done", "Done (with evidence)"),
+    ("na", "N/A (reason required)"),
+    ("waive", "Waived (reason, owner, expiry)"),
+    ("reopen", "Open again"),
+)
+TEXT_LABELS = {"done": "Evidence", "na": "Reason", "waive": "Reason", "reopen": "Note (not saved)"}
+
+
+class ChoiceButton(RadioButton):
+    """A radio button whose mark shows without colour: ● when chosen, blank otherwise."""
+
+    @property
+    def _button(self) -> Content:
+        self.BUTTON_INNER = "●" if self.value else " "
+        return super()._button
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    """What the operator asked for; `apply` turns it into a state change or refuses it."""
+
+    item_id: str
+    action: str
+    text: str = ""
+    owner: str = ""
+    expires: date | None = None
+
+
+def parse_expiry(text: str) -> date | None:
+    """An ISO date, or None when empty; anything else is refused with an example."""
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(
+            f"the expiry must be a date like {date.today().replace(day=28).isoformat()}"
+        ) from None
+
+
+class ItemModal(ModalScreen[ItemChange | None]):
+    """Mark one manual item done, N/A, waived, or open again."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="modal-cancel"),
+        Binding("ctrl+s", "save", "Save", id="modal-save"),
+    ]
+
+    def __init__(self, item: ManualItem, state: ItemState, apply: Callable[[ItemChange], None]) -> None:
+        super().__init__()
+        self.item = item
+        self.item_state = state
+        self.apply = apply
+        """Records the change or raises UserError with the reason it was refused."""
+        self.action_id = (
+            "done" if state.status in ("todo", "done") else state.status.replace("waived", "waive")
+        )
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="item-dialog", classes="dialog"):
+            yield Static(Text(self.item.title, style="bold"), id="item-title")
+            yield Static(Text(f"Why: {self.item.why}", style="italic"), id="item-why")
+            with RadioSet(id="item-action"):
+                for action, label in ACTIONS:
+                    yield ChoiceButton(label, value=action == self.action_id, id=f"action-{action}")
+            yield Label(TEXT_LABELS[self.action_id], id="item-text-label")
+            yield Input(self._prefill(), id="item-text")
+            with Horizontal(id="waiver-fields"):
+                yield Input(self.item_state.owner, placeholder="owner (who answers for it)", id="item-owner")
+                expires = self.item_state.expires.isoformat() if self.item_state.expires else ""
+                yield Input(expires, placeholder="expires YYYY-MM-DD", id="item-expires")
+            yield Static("", id="item-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="item-save")
+                yield Button("Cancel", id="item-cancel")
+
+    def _prefill(self) -> str:
+        state = self.item_state
+        return state.evidence if state.status == "done" else state.reason
+
+    def on_mount(self) -> None:
+        self._show_fields()
+        self.query_one("#item-text", Input).focus()
+
+    @on(RadioSet.Changed, "#item-action")
+    def _action_chosen(self, event: RadioSet.Changed) -> None:
+        self.action_id = (event.pressed.id or "action-done").removeprefix("action-")
+        self._show_fields()
+
+    def _show_fields(self) -> None:
+        self.query_one("#item-text-label", Label).update(TEXT_LABELS[self.action_id])
+        self.query_one("#waiver-fields").display = self.action_id == "waive"
+        self.query_one("#item-text").display = self.action_id != "reopen"
+        self.query_one("#item-error", Static).update("")
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#item-save")
+    def action_save(self) -> None:
+        """Apply the change; on refusal keep the dialog open and say why."""
+        try:
+            change = ItemChange(
+                self.item.id,
+                self.action_id,
+                self.query_one("#item-text", Input).value,
+                self.query_one("#item-owner", Input).value,
+                parse_expiry(self.query_one("#item-expires", Input).value)
+                if self.action_id == "waive"
+                else None,
+            )
+            self.apply(change)
+        except UserError as exc:
+            self.query_one("#item-error", Static).update(Text(f"✗ Not saved: {exc}", style="bold red"))
+            return
+        self.dismiss(change)
+
+    @on(Button.Pressed, "#item-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PassphraseModal(ModalScreen[str | None]):
+    """Ask for the keyring passphrase once; twice when the keyring file is new."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal-cancel")]
+
+    def __init__(self, confirm: bool = False) -> None:
+        super().__init__()
+        self.confirm = confirm
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="passphrase-dialog", classes="dialog"):
+            title = "Choose a passphrase for the new keyring file" if self.confirm else "Keyring passphrase"
+            yield Static(Text(title, style="bold"))
+            yield Static("Secrets are encrypted with it; it is never stored.", markup=False)
+            yield Input(password=True, placeholder="passphrase", id="passphrase")
+            if self.confirm:
+                yield Input(password=True, placeholder="the same again", id="passphrase-again")
+            yield Static("", id="passphrase-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Unlock", variant="primary", id="passphrase-ok")
+                yield Button("Cancel", id="passphrase-cancel")
+
+    @on(Input.Submitted, "#passphrase")
+    def _first_entered(self) -> None:
+        """Enter in the first field moves on to the confirmation, when there is one."""
+        if self.confirm:
+            self.query_one("#passphrase-again", Input).focus()
+        else:
+            self.action_submit()
+
+    @on(Input.Submitted, "#passphrase-again")
+    @on(Button.Pressed, "#passphrase-ok")
+    def action_submit(self) -> None:
+        first = self.query_one("#passphrase", Input).value
+        problem = "an empty passphrase is not allowed" if not first else None
+        if problem is None and self.confirm and self.query_one("#passphrase-again", Input).value != first:
+            problem = "the two passphrases differ"
+        if problem:
+            self.query_one("#passphrase-error", Static).update(Text(f"✗ {problem}", style="bold red"))
+            return
+        self.dismiss(first)
+
+    @on(Button.Pressed, "#passphrase-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,126 @@
+"""The overview: the 48-hour clock, the seven stages, the top risks and the launch decision.
+
+Everything is read from the session when the screen is shown (on_screen_resume), so it is
+current after a run, a checked item or an override on another screen.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+
+from launchwizard.decision import Decision
+from launchwizard.session import Session, StageCounts
+from launchwizard.sprint import STAGES
+from launchwizard.tui.status import STAGE_LOOK, result_label, verdict_label
+from launchwizard.tui.widgets.clock import SprintClock
+
+TOP_RISKS = 5
+COUNT_COLUMNS = (
+    ("passed", "✓pass"),
+    ("warned", "!warn"),
+    ("failed", "✗fail"),
+    ("errored", "?error"),
+    ("todo", "○todo"),
+)
+"""Count columns; symbol and word share one header so the table fits 80 columns."""
+
+
+def risks_text(session: Session) -> Text:
+    risks = session.risks()[:TOP_RISKS]
+    text = Text("Top risks\n", style="bold")
+    if not risks:
+        text.append("None found yet." if session.results else "No checks run yet: open a stage and run it.")
+        return text
+    for result in risks:
+        text.append_text(result_label(result.status))
+        text.append(f" {result.severity} {result.check} on {result.target}\n", style="bold")
+        text.append(f"  {result.summary}\n")
+    return text
+
+
+def decision_text(session: Session) -> Text:
+    """The verdict in force (an override wins over the rule) and the reasons behind it."""
+    override = session.state.override
+    rule: Decision = session.rule_decision()
+    text = Text("Launch decision: ", style="bold")
+    if override is not None:
+        text.append_text(verdict_label(override.verdict))
+        by = f" by {override.by}" if override.by else ""
+        text.append(f"\n(override{by}) {override.reason}\nThe rule alone says: ")
+        text.append_text(verdict_label(rule.verdict))
+        text.append("\n")
+    elif not session.results:
+        text.append("○ NOT DECIDED: run the quick audit (stage 1) first.\n")
+        return text
+    else:
+        text.append_text(verdict_label(rule.verdict))
+        text.append(" (by the rule)\n")
+    for reason in rule.reasons[:6]:
+        text.append(f"• {reason}\n")
+    if len(rule.reasons) > 6:
+        text.append(f"… and {len(rule.reasons) - 6} more on the decision screen\n", style="italic")
+    return text
+
+
+class OverviewScreen(Screen[None]):
+    """Where the sprint stands; Enter (or a click) on a stage opens it."""
+
+    BINDINGS = [Binding("enter", "open_stage", "Open stage", id="open-stage")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield SprintClock(self.session.state, self.app.now, id="clock")  # type: ignore[attr-defined]
+        yield DataTable(cursor_type="row", zebra_stripes=True, id="stages")
+        with Horizontal(id="overview-bottom"):
+            with VerticalScroll(id="risks-pane"):
+                yield Static(id="risks")
+            with VerticalScroll(id="decision-pane"):
+                yield Static(id="decision")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#stages", DataTable)
+        table.add_column("Stage", key="stage")
+        table.add_column("State", key="state")
+        for key, label in COUNT_COLUMNS:
+            table.add_column(label, key=key)
+        self.show_sprint()
+
+    def on_screen_resume(self) -> None:
+        self.show_sprint()
+
+    def show_sprint(self) -> None:
+        """Redraw everything from the session."""
+        self.query_one(SprintClock).show_time()
+        self._show_stages()
+        self.query_one("#risks", Static).update(risks_text(self.session))
+        self.query_one("#decision", Static).update(decision_text(self.session))
+
+    def _show_stages(self) -> None:
+        table = self.query_one("#stages", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for number, stage in enumerate(STAGES, 1):
+            counts: StageCounts = self.session.stage_counts(stage.id)
+            state = self.session.state.stages.get(stage.id)
+            look = STAGE_LOOK.get(state.status if state else "not-started", "")
+            cells = [Text(str(getattr(counts, key)), justify="right") for key, _ in COUNT_COLUMNS]
+            table.add_row(Text(f"{number} {stage.title}"), Text(look), *cells, key=stage.id)
+        table.move_cursor(row=max(0, min(row, table.row_count - 1)))
+
+    @on(DataTable.RowSelected, "#stages")
+    def action_open_stage(self) -> None:
+        """Open the stage under the cursor (Enter, a click, or the remapped key)."""
+        table = self.query_one("#stages", DataTable)
+        stage_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.action_show(f"stage:{stage_id}")  # type: ignore[attr-defined]

@@ -1,0 +1,76 @@
+"""The stage's results table: one row per (check, target) unit, filled in as results arrive.
+
+Rows come from the registry's plan, so a check added to the registry appears here with no
+change to the TUI. Every cell is a rich Text, never a markup string (summaries carry DNS
+records and headers).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from launchwizard.checks.model import Result
+from launchwizard.checks.runner import Unit
+from launchwizard.tui.status import NOT_RUN, RUNNING, result_label
+
+COLUMNS = (("status", "Status"), ("check", "Check"), ("target", "Target"), ("severity", "Severity"))
+SUMMARY_WIDTH = 200
+
+
+def row_key(check: str, target: str) -> str:
+    return f"{check}@{target}"
+
+
+class ResultsTable(DataTable[Text]):
+    """Units as rows keyed `check@target`; `units` maps each key back to its unit."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.units: dict[str, Unit] = {}
+        """Row key -> the unit it shows, for re-running and for the finding detail."""
+
+    def on_mount(self) -> None:
+        for key, label in COLUMNS:
+            self.add_column(label, key=key)
+        self.add_column("Summary", key="summary")
+
+    def fill(self, units: list[Unit], results: dict[str, Result | None]) -> None:
+        """Replace every row: one per unit, showing its saved result or "not run".
+
+        The cursor stays on the same row, so a finished re-run keeps its finding in view.
+        """
+        current = self.unit_at_cursor()
+        self.clear()
+        self.units = {}
+        for unit in units:
+            self.show_unit(unit, results.get(unit.key))
+        if current is not None and (key := row_key(current.spec.id, current.target)) in self.rows:
+            self.move_cursor(row=self.get_row_index(key))
+
+    def show_unit(self, unit: Unit, result: Result | None, running: bool = False) -> None:
+        """Add or update the row of `unit` (or of the result's own target)."""
+        target = result.target if result is not None else unit.target
+        key = row_key(unit.spec.id, target)
+        self.units[key] = unit if target == unit.target else Unit(unit.spec, target)
+        status = RUNNING if running else (result.status if result else NOT_RUN)
+        severity = str(result.severity if result else unit.spec.severity)
+        summary = (result.summary if result else "").replace("\n", " ")[:SUMMARY_WIDTH]
+        cells = {
+            "status": result_label(status),
+            "check": Text(unit.spec.id),
+            "target": Text(target),
+            "severity": Text(severity),
+            "summary": Text(summary),
+        }
+        if key in self.rows:
+            for column, value in cells.items():
+                self.update_cell(key, column, value, update_width=True)
+        else:
+            self.add_row(*cells.values(), key=key)
+
+    def unit_at_cursor(self) -> Unit | None:
+        if not self.row_count:
+            return None
+        key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        return self.units.get(key or "")
