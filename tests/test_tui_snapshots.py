@@ -1,0 +1,156 @@
+"""Every screen of the wizard as an SVG snapshot, at 100×30 and 80×24.
+
+The data is fixed (sprint, saved run, state, store, clock), so a snapshot changes only when
+the screen does. Update with `.venv/bin/python -m pytest tests/test_tui_snapshots.py
+--snapshot-update` and review the SVGs before committing them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tomli_w
+
+from launchwizard.config import load_sprint
+from launchwizard.session import Session
+from launchwizard.state.runs import SCHEMA, save_run
+from launchwizard.store.crypto import ScryptParams
+from launchwizard.store.filekeyring import EncryptedFileKeyring
+from launchwizard.store.store import Store
+from launchwizard.tui.app import LaunchWizardApp
+
+NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
+STARTED = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
+SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
+KEYRING = Path("/nonexistent/launchwizard-snapshot.enc")
+
+
+def _result(
+    check: str, target: str, status: str, severity: str, summary: str, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "check": check,
+        "stage": "audit",
+        "target": target,
+        "status": status,
+        "severity": severity,
+        "title": extra.get("title", check),
+        "summary": summary,
+        "evidence": extra.get("evidence", {}),
+        "fix": extra.get("fix", ""),
+        "references": extra.get("references", []),
+        "duration_ms": 12,
+    }
+
+
+RESULTS = [
+    _result("dns.records", "acme.test", "pass", "high", "resolves as expected: A 203.0.113.10"),
+    _result("dns.records", "www.acme.test", "pass", "high", "resolves as expected: A 203.0.113.10"),
+    _result(
+        "dns.records", "app.acme.test", "warn", "low", "TXT [v=spf1 -all] seen where a CNAME was expected"
+    ),
+    _result(
+        "redirect.https",
+        "app.acme.test",
+        "fail",
+        "high",
+        "http://app.acme.test/ serves content (status 200) instead of redirecting to HTTPS",
+        fix="Answer every plain-HTTP request with a 301 to https://app.acme.test.",
+        references=["internet.nl https_forced"],
+    ),
+    _result(
+        "tls.expiry",
+        "app.acme.test",
+        "fail",
+        "high",
+        "certificate expires in 5.5 days (2026-12-01)",
+        evidence={"not_after": "2026-12-01T06:00:00+00:00", "days_left": 5.5},
+        fix="Renew the certificate and automate renewal.",
+        references=["RFC 5280 §4.1.2.5 (validity)"],
+    ),
+    _result("tls.protocols", "api.acme.test", "error", "high", "could not test any version: timed out"),
+]
+
+
+def make_app(tmp_path: Path, screen: str | None) -> LaunchWizardApp:
+    """The demo-like sprint with one saved run, some state and captured details."""
+    path = tmp_path / "sprint.toml"
+    path.write_text(
+        tomli_w.dumps(
+            {
+                "sprint": {"client": "Acme Assist", "canonical": "https://www.acme.test/"},
+                "domains": {
+                    "apex": "acme.test",
+                    "hosts": ["acme.test", "www.acme.test", "app.acme.test", "api.acme.test"],
+                },
+                "email": {"domain": "acme.test"},
+            }
+        ),
+        encoding="utf-8",
+    )
+    sprint = load_sprint(path)
+    save_run(
+        sprint.state_dir,
+        {
+            "schema": SCHEMA,
+            "started_at": STARTED.isoformat(),
+            "duration_ms": 900,
+            "results": RESULTS,
+            "risks": [],
+            "decision": {"verdict": "fix-first", "reasons": []},
+        },
+        STARTED,
+    )
+    store = Store(
+        sprint.state_dir,
+        "launchwizard:acme.test",
+        EncryptedFileKeyring(KEYRING, passphrase=lambda confirm: "pw", kdf=ScryptParams(n=2**12)),
+    )
+    store.set("registrar.owner", "Dana Smith (founder)")
+    store.set("registrar.provider", "Gandi")
+    session = Session(sprint, store, clock=lambda: NOW)
+    session.state.start_clock(STARTED)
+    session.mark_item("rollback-tested", "done", "rolled back v2 -> v1 on staging in 4 min")
+    session.mark_item("alerts-routed", "waive", "pager after launch", "Dana", date(2099, 1, 1))
+    if screen == "setup":
+        return LaunchWizardApp(Path("sprint.toml"), None, clock=lambda: NOW)
+    session.state.last_screen = screen
+    session.save()
+    return LaunchWizardApp(path, session, clock=lambda: NOW)
+
+
+async def settle(pilot: Any) -> None:
+    """Let workers (pack preview) finish and the screen repaint."""
+    await pilot.pause()
+    with contextlib.suppress(Exception):  # a failed worker shows in the snapshot itself
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    "screen", ["setup", "overview", "stage:audit", "stage:deploy", "decision", "handover"]
+)
+def test_screens(snap_compare, tmp_path: Path, monkeypatch, screen: str, size: tuple[int, int]) -> None:
+    (tmp_path / "new").mkdir()
+    monkeypatch.chdir(tmp_path / "new")
+    assert snap_compare(make_app(tmp_path, screen), terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("screen", "keys"),
+    [
+        pytest.param("stage:deploy", ("i", "m"), id="item-modal"),
+        pytest.param("decision", ("v",), id="override-modal"),
+    ],
+)
+def test_modals(
+    snap_compare, tmp_path: Path, monkeypatch, screen: str, keys: tuple[str, ...], size: tuple[int, int]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert snap_compare(make_app(tmp_path, screen), terminal_size=size, press=keys, run_before=settle)
