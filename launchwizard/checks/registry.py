@@ -6,11 +6,27 @@ stage screen; nothing else needs to change. Ids are a public interface (DESIGN �
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterable, Sequence
 
-from launchwizard.checks import dnscheck, redirect, tls
-from launchwizard.checks.base import CheckSpec
-from launchwizard.checks.model import Severity
+from launchwizard.checks.base import CheckContext, CheckSpec, RunFn
+from launchwizard.checks.model import Result, Severity
+
+
+def lazy(module: str, function: str) -> RunFn:
+    """A check function imported on its first run, so reading the registry stays cheap.
+
+    The checks pull in httpx, dnspython and cryptography; the wizard and `--help` only
+    need the table, not the network layer.
+    """
+
+    async def run(ctx: CheckContext) -> list[Result]:
+        implementation = getattr(importlib.import_module(module), function)
+        return await implementation(ctx)  # type: ignore[no-any-return]
+
+    run.__qualname__ = run.__name__ = f"{module.rsplit('.', 1)[-1]}.{function}"
+    return run
+
 
 REGISTRY: tuple[CheckSpec, ...] = (
     CheckSpec(
@@ -19,7 +35,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "Host resolves to the expected records",
         Severity.HIGH,
         "host",
-        dnscheck.records,
+        lazy("launchwizard.checks.dnscheck", "records"),
         ("RFC 1034 §3.6", "RFC 1035 §3.3.1"),
         round_trips=3,
         why=(
@@ -33,7 +49,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "Name servers answer and agree",
         Severity.HIGH,
         "apex",
-        dnscheck.nameservers,
+        lazy("launchwizard.checks.dnscheck", "nameservers"),
         ("RFC 1034 §4.1", "RFC 2182 §5", "RFC 1912 §2.8 (lame delegation)"),
         round_trips=4,
         why=(
@@ -47,7 +63,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "HTTP redirects to HTTPS on the same host",
         Severity.HIGH,
         "host",
-        redirect.https,
+        lazy("launchwizard.checks.redirect", "https"),
         (
             "internet.nl https_forced",
             "MDN HTTP Observatory: redirection",
@@ -66,7 +82,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "Every entry point ends on its canonical URL",
         Severity.HIGH,
         "host",
-        redirect.canonical,
+        lazy("launchwizard.checks.redirect", "canonical"),
         ("MDN HTTP Observatory: redirection", "RFC 9110 §15.4 (redirection status codes)"),
         round_trips=12,
         why=(
@@ -81,7 +97,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "Certificate trusted, matching and strong",
         Severity.CRITICAL,
         "host",
-        tls.certificate,
+        lazy("launchwizard.checks.tls", "certificate"),
         (
             "RFC 5280 §6 (path validation)",
             "RFC 6125 §6 (host name verification)",
@@ -101,7 +117,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "Certificate is not about to expire",
         Severity.HIGH,
         "host",
-        tls.expiry,
+        lazy("launchwizard.checks.tls", "expiry"),
         ("RFC 5280 §4.1.2.5 (validity)", "RFC 8555 (ACME automated renewal)"),
         round_trips=3,
         why=(
@@ -115,7 +131,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "Only TLS 1.2 and 1.3 accepted",
         Severity.HIGH,
         "host",
-        tls.protocols,
+        lazy("launchwizard.checks.tls", "protocols"),
         (
             "RFC 8996 (TLS 1.0 and 1.1 deprecated)",
             "RFC 8446 (TLS 1.3)",

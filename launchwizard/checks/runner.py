@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING, Any, Protocol
 from launchwizard.checks.base import CheckContext, CheckSpec
 from launchwizard.checks.model import Result, Status
 from launchwizard.decision import Decision, decide, rank_risks
-from launchwizard.net import Net
 
 if TYPE_CHECKING:
     from launchwizard.config import Sprint
+    from launchwizard.net import Net
 
 SCHEMA = "launchwizard.run/1"
 log = logging.getLogger("launchwizard.runner")
@@ -67,6 +67,13 @@ class RunReport:
         }
 
 
+def _default_net(config: Any) -> Net:
+    """The real network layer, imported only when checks run (the wizard starts faster)."""
+    from launchwizard.net import Net
+
+    return Net(config)
+
+
 def plan(sprint: Sprint, specs: Sequence[CheckSpec]) -> list[Unit]:
     """Fan each check out over its targets, in registry order then host order."""
     units: list[Unit] = []
@@ -85,7 +92,7 @@ class Runner:
         specs: Sequence[CheckSpec],
         *,
         observer: Observer | None = None,
-        net_factory: Callable[[Any], Net] = Net,
+        net_factory: Callable[[Any], Net] | None = None,
         units: Sequence[Unit] | None = None,
     ) -> None:
         """`units`, when given, replaces the plan of `specs`: the wizard re-runs one check on
@@ -93,7 +100,7 @@ class Runner:
         self.sprint = sprint
         self.units = list(units) if units is not None else plan(sprint, specs)
         self.observer = observer
-        self._net_factory = net_factory
+        self._net_factory = net_factory or _default_net
         self._global = asyncio.Semaphore(sprint.network.concurrency)
         self._per_target: dict[str, asyncio.Semaphore] = {}
 

@@ -9,6 +9,7 @@ a capture or a decision elsewhere.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,9 @@ from launchwizard.state.model import now_utc
 from launchwizard.tui.keymap import keymap_path, load_keymap
 
 THEME_ENV = "LAUNCHWIZARD_THEME"
+
+FIRST_PAINT_ENV = "LAUNCHWIZARD_BENCH_FIRST_PAINT"
+"""Set by the benchmark only: a file to write the first paint's time into."""
 
 SCREEN_NAMES = ("overview", *(f"stage:{stage.id}" for stage in STAGES), "decision", "handover")
 
@@ -104,6 +108,13 @@ class LaunchWizardApp(App[None]):
         self.sub_title = session.sprint.client
         last = session.state.last_screen
         self.action_show(last if last in SCREEN_NAMES else "overview")
+        if os.environ.get(FIRST_PAINT_ENV):
+            self.call_after_refresh(self._report_first_paint)
+
+    def _report_first_paint(self) -> None:
+        """For bench/wizard_latency.py: note when the first sprint screen was painted, then quit."""
+        Path(os.environ[FIRST_PAINT_ENV]).write_text(repr(time.time()), encoding="utf-8")
+        self.exit()
 
     def make_screen(self, name: str) -> Screen[None]:
         """Build the screen behind a name; each is built once and kept while the app runs."""

@@ -9,13 +9,21 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import DataTable
+from textual.widgets.data_table import ColumnKey
 
 from launchwizard.checks.model import Result
 from launchwizard.checks.runner import Unit
 from launchwizard.tui.status import NOT_RUN, RUNNING, result_label
 
-COLUMNS = (("status", "Status"), ("check", "Check"), ("target", "Target"), ("severity", "Severity"))
+COLUMNS = (
+    ("status", "Status", 9),
+    ("check", "Check", 18),
+    ("target", "Target", 14),
+    ("severity", "Severity", 8),
+)
 SUMMARY_WIDTH = 200
+CHANGING = ("status", "severity", "summary")
+"""The cells a new result can change; check and target are fixed by the row."""
 
 
 def row_key(check: str, target: str) -> str:
@@ -31,9 +39,14 @@ class ResultsTable(DataTable[Text]):
         """Row key -> the unit it shows, for re-running and for the finding detail."""
 
     def on_mount(self) -> None:
-        for key, label in COLUMNS:
-            self.add_column(label, key=key)
-        self.add_column("Summary", key="summary")
+        for key, label, width in COLUMNS:
+            self.add_column(label, key=key, width=width)
+        self.add_column("Summary", key="summary", width=SUMMARY_WIDTH)
+
+    def fit_targets(self, units: list[Unit]) -> None:
+        """Size the target column once for the longest host, so updates never re-measure."""
+        longest = max((len(unit.target) for unit in units), default=6)
+        self.columns[ColumnKey("target")].width = max(6, longest)
 
     def fill(self, units: list[Unit], results: dict[str, Result | None]) -> None:
         """Replace every row: one per unit, showing its saved result or "not run".
@@ -43,6 +56,7 @@ class ResultsTable(DataTable[Text]):
         current = self.unit_at_cursor()
         self.clear()
         self.units = {}
+        self.fit_targets(units)
         for unit in units:
             self.show_unit(unit, results.get(unit.key))
         if current is not None and (key := row_key(current.spec.id, current.target)) in self.rows:
@@ -64,8 +78,8 @@ class ResultsTable(DataTable[Text]):
             "summary": Text(summary),
         }
         if key in self.rows:
-            for column, value in cells.items():
-                self.update_cell(key, column, value, update_width=True)
+            for column in CHANGING:
+                self.update_cell(key, column, cells[column])
         else:
             self.add_row(*cells.values(), key=key)
 
