@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import socket
 import struct
@@ -36,6 +37,13 @@ TCP_LIMIT = 65535
 MAX_CNAME_HOPS = 8
 
 
+@functools.lru_cache(maxsize=256)
+def parse_zone(text: str) -> dns.zone.Zone:
+    """Parse a master-file text once: most zones are served alike by several name servers,
+    and parsing is the slowest part of the lab's start. Served zones are only read."""
+    return dns.zone.from_text(text, relativize=False)
+
+
 class Authority:
     """The zones one server publishes and the faults it injects; pure, no sockets."""
 
@@ -49,8 +57,7 @@ class Authority:
     @classmethod
     def from_texts(cls, texts: Iterable[str], faults: Mapping[str, str]) -> Authority:
         """Parse master-file texts (each starting with $ORIGIN) into an Authority."""
-        zones = [dns.zone.from_text(text, relativize=False) for text in texts]
-        return cls(zones, faults)
+        return cls([parse_zone(text) for text in texts], faults)
 
     def zone_for(self, name: dns.name.Name) -> dns.zone.Zone | None:
         """The closest enclosing zone we serve, or None (answer REFUSED)."""
