@@ -91,6 +91,11 @@ def _add_lab(commands: argparse._SubParsersAction) -> None:
     )
     lab.add_argument("--dir", type=Path, default=Path("lab-sprint"), help="where to write sprint.toml")
     lab.add_argument("--latency-ms", type=int, default=0, help="delay added to every lab response")
+    lab.add_argument(
+        "--exit-with-stdin",
+        action="store_true",
+        help="stop when standard input closes (so a supervising process never leaves it behind)",
+    )
 
 
 def _add_status(commands: argparse._SubParsersAction) -> None:

@@ -78,9 +78,13 @@ def lab(args: argparse.Namespace) -> int:
         print(f"in another terminal: launchwizard check --config {sprint.path}", file=sys.stderr)
         print("press Ctrl-C to stop", file=sys.stderr)
         try:
-            threading.Event().wait()
+            if args.exit_with_stdin:
+                sys.stdin.read()
+            else:
+                threading.Event().wait()
         except KeyboardInterrupt:
-            print("lab stopped", file=sys.stderr)
+            pass
+        print("lab stopped", file=sys.stderr)
     return EXIT_OK
 
 

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 from launchwizard.commands import EXIT_OK
+from launchwizard.errors import UserError
 
 DEMO_DIR = Path("launchwizard-demo")
 
@@ -28,17 +31,68 @@ def open_wizard(config: Path) -> int:
 def demo(args: argparse.Namespace) -> int:
     """Serve the lab and open the wizard on the sample product, resumable across restarts.
 
-    sprint.toml is rewritten on every start (the lab's ports and CA change), while the
-    .launchwizard/ beside it (clock, runs, items, captured details) is kept; secrets go to
-    an encrypted keyring file in the same directory unless the environment says otherwise.
+    The lab runs as its own process (`launchwizard lab`), as a real product would: it starts
+    while the wizard loads, and its servers never compete with the wizard's screen for the
+    interpreter. sprint.toml is rewritten on every start (the lab's ports and CA change),
+    while the .launchwizard/ beside it (clock, runs, items, captured details) is kept;
+    secrets go to an encrypted keyring file in the same directory unless the environment
+    says otherwise.
     """
-    from launchwizard.commands.audit import write_lab_sprint
-    from launchwizard.demo.lab import Lab
-
     directory: Path = args.dir
     directory.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("LAUNCHWIZARD_KEYRING", "file")
     os.environ.setdefault("LAUNCHWIZARD_KEYRING_FILE", str((directory / "keyring.enc").resolve()))
-    with Lab(latency_s=args.latency_ms / 1000) as lab:
-        sprint = write_lab_sprint(lab, directory)
-        return open_wizard(sprint.path)
+    lab = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "launchwizard",
+            "lab",
+            "--dir",
+            str(directory),
+            "--latency-ms",
+            str(args.latency_ms),
+            "--exit-with-stdin",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        _import_wizard()
+        _wait_for_lab(lab)
+        return open_wizard(directory / "sprint.toml")
+    finally:
+        _stop_lab(lab)
+
+
+def _import_wizard() -> None:
+    """Load the wizard while the lab process makes its certificates."""
+    import launchwizard.session
+    import launchwizard.tui.app  # noqa: F401
+
+
+def _wait_for_lab(lab: subprocess.Popen[str]) -> None:
+    """Block until the lab says it serves; a lab that dies says why."""
+    assert lab.stderr is not None
+    first = lab.stderr.readline()
+    if not first.startswith("lab running"):
+        lab.wait(timeout=10)
+        reason = (first + lab.stderr.read()).strip().splitlines()
+        raise UserError(f"the demo lab did not start: {reason[-1] if reason else 'no output'}")
+
+
+def _stop_lab(lab: subprocess.Popen[str]) -> None:
+    """Close its standard input (it stops on that), and make sure it is gone."""
+    if lab.stdin is not None:
+        lab.stdin.close()
+    if lab.poll() is None:
+        try:
+            lab.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            lab.kill()
+            lab.wait()
+    if lab.stderr is not None:
+        lab.stderr.close()
