@@ -24,7 +24,7 @@ from launchwizard.sprint import STAGE_IDS
 LEVELS = ("critical", "high", "medium", "low", "info")
 VERDICTS = ("ship-now", "fix-first", "delay-24h")
 ITEM_ACTIONS = ("done", "na", "waive", "reopen")
-COMMANDS = ("check", "demo", "lab", "status", "item", "decide", "store", "export", "unseal")
+COMMANDS = ("check", "demo", "lab", "status", "item", "decide", "store", "export", "unseal", "spf")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_store(commands)
     _add_export(commands)
     _add_unseal(commands)
+    _add_spf(commands)
     return parser
 
 
@@ -187,6 +188,12 @@ def _add_unseal(commands: argparse._SubParsersAction) -> None:
     _config_option(unseal)
 
 
+def _add_spf(commands: argparse._SubParsersAction) -> None:
+    from launchwizard.commands.spf import add_parser
+
+    add_parser(commands)
+
+
 def _add_run_options(parser: argparse.ArgumentParser, default_fail_on: str | None = "high") -> None:
     parser.add_argument(
         "--stage",
@@ -220,6 +227,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands import handover
 
         return {"store": handover.store, "unseal": handover.unseal, "export": handover.export}[name]
+    if name == "spf":
+        from launchwizard.commands.spf import spf
+
+        return spf
     from launchwizard.commands import sprintstate
 
     return {"status": sprintstate.status, "item": sprintstate.item, "decide": sprintstate.decide}[name]

@@ -72,7 +72,7 @@ def make_probe(lab: Lab, resolver: Resolver | None = None, timeout_s: float = SH
 
 
 def txt_text(record: str) -> str:
-    """The text of one TXT record's presentation form ("a" "b" -> "ab"); lab TXT has no spaces."""
+    """The text of one TXT record (the resolver joins its strings; lab TXT has no spaces)."""
     return record.replace('"', "").replace(" ", "")
 
 
@@ -161,7 +161,7 @@ async def test_nodata_when_the_name_exists_without_that_type(resolver: Resolver)
     assert not answer.failed
     assert answer.describe() == "nodata.lab.test has no A record"
     txt = await resolver.query("nodata.lab.test", "TXT")
-    assert txt.records == ('"this name has no address records"',)
+    assert txt.records == ("this name has no address records",)  # strings joined, unquoted
 
 
 async def test_dangling_cname_is_nxdomain_with_the_chain(resolver: Resolver) -> None:

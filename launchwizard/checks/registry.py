@@ -144,6 +144,82 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "scans (PCI DSS) that B2B buyers run before they sign."
         ),
     ),
+    CheckSpec(
+        "email.spf",
+        "email",
+        "One valid SPF record within the lookup limits, ending in ~all or -all",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.spf", "spf"),
+        (
+            "RFC 7208 §4.5 (one record)",
+            "RFC 7208 §4.6.4 (10 lookups, 2 void lookups)",
+            "RFC 7208 §5.1 (all)",
+            "RFC 7208 §5.5 (ptr discouraged)",
+            "checkdmarc SPF lookup count",
+        ),
+        round_trips=24,
+        why=(
+            "Receivers reject or spam-folder mail whose SPF is missing, duplicated, invalid or over the "
+            "10-lookup limit, and a record ending in +all or ?all lets anyone send as the product."
+        ),
+    ),
+    CheckSpec(
+        "email.spf_senders",
+        "email",
+        "Every approved sender passes SPF, and strangers do not",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.spf", "senders"),
+        ("RFC 7208 §4 (check_host)", "RFC 5737 (documentation addresses)"),
+        round_trips=24,
+        why=(
+            "If the product's own mail servers do not get SPF pass, sign-up and alert mail fails DMARC; "
+            "if a random address passes, anyone can forge it."
+        ),
+    ),
+    CheckSpec(
+        "email.dmarc",
+        "email",
+        "DMARC policy published, valid and enforcing",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.mail", "dmarc"),
+        ("RFC 7489 §6 (DMARC record)", "RFC 9989 (DMARCbis tree walk)", "RFC 7489 §7.1 (external reports)"),
+        round_trips=10,
+        why=(
+            "Without an enforcing DMARC policy anyone can send mail as the product's domain: phishing "
+            "in your name, and Gmail and Yahoo bulk-sender rules put your own mail in spam."
+        ),
+    ),
+    CheckSpec(
+        "email.dkim",
+        "email",
+        "DKIM keys published and strong",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.mail", "dkim"),
+        ("RFC 6376 §3.6.1 (key records)", "RFC 8301 (key sizes)", "RFC 8463 (Ed25519)"),
+        round_trips=2,
+        why=(
+            "Receivers check each message's DKIM signature against the published key; a missing, weak or "
+            "revoked key makes sign-up and alert mail fail DMARC and land in spam."
+        ),
+    ),
+    CheckSpec(
+        "email.mx",
+        "email",
+        "MX records deliverable (and MTA-STS, TLS-RPT)",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.mail", "mx"),
+        ("RFC 5321 §5.1", "RFC 7505 (null MX)", "RFC 8461 (MTA-STS)", "RFC 8460 (TLS-RPT)"),
+        round_trips=6,
+        why=(
+            "Replies, bounces and DMARC reports go to the MX hosts; a CNAME, IP literal or unresolvable "
+            "target loses that mail, and MTA-STS keeps it from being read in transit."
+        ),
+    ),
 )
 
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in REGISTRY)

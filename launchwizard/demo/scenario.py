@@ -11,6 +11,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from launchwizard.demo.zones_mail import mail_hosts, mail_zones
+from launchwizard.demo.zones_spf import spf_zones
+
 # ---------------------------------------------------------------- routes
 
 
@@ -283,7 +286,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
     ),
 )
 
-WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS
+WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts()
 
 # ---------------------------------------------------------------- zones
 
@@ -297,6 +300,7 @@ ZONES: tuple[ZoneSpec, ...] = (
             ("@", "A", "127.53.1.1"),
             ("@", "MX", "10 mx1.hosting.test."),
             ("@", "TXT", '"v=spf1 include:_spf.hosting.test -all"'),
+            ("_dmarc", "TXT", '"v=DMARC1; p=quarantine; rua=mailto:dmarc@acme.test"'),
             ("www", "A", "127.53.1.2"),
             ("app", "CNAME", "app.hosting.test."),
             ("api", "A", "127.53.1.4"),
@@ -338,4 +342,6 @@ ZONES: tuple[ZoneSpec, ...] = (
         serials={"ns1.acme.test": 2026112501, "ns2.acme.test": 2026112401},
         records=(("@", "A", "127.53.3.2"),),
     ),
+    *mail_zones(),
+    *spf_zones(),
 )

@@ -19,6 +19,7 @@ import dns.flags
 import dns.message
 import dns.name
 import dns.rcode
+import dns.rdata
 import dns.rdatatype
 import dns.resolver
 
@@ -255,7 +256,24 @@ def _walk_answer(
     rrset = by_name.get((current, wanted))
     if rrset is None:
         return hops, current, (), None
-    return hops, current, tuple(r.to_text() for r in rrset), rrset.ttl
+    return hops, current, tuple(_rdata_text(r) for r in rrset), rrset.ttl
+
+
+def _rdata_text(rdata: dns.rdata.Rdata) -> str:
+    """Presentation text of one record, except TXT: its character-strings joined, unquoted.
+
+    RFC 7208 §3.3 and RFC 6376 §3.6.2.2 read a TXT record as its strings concatenated with
+    nothing between them; dnspython's quoted, escaped form would make every policy parser
+    undo the quoting. Bytes that are not UTF-8 come back as Latin-1 so nothing raises.
+    """
+    strings = getattr(rdata, "strings", None)
+    if rdata.rdtype != dns.rdatatype.TXT or strings is None:
+        return rdata.to_text()
+    joined = b"".join(strings)
+    try:
+        return joined.decode("utf-8")
+    except UnicodeDecodeError:
+        return joined.decode("latin-1")
 
 
 def _plain_error(exc: BaseException) -> str:
