@@ -17,7 +17,7 @@ from typing import Any
 from launchwizard.checks.base import CheckSpec
 from launchwizard.checks.model import Result, Status
 from launchwizard.checks.registry import REGISTRY
-from launchwizard.checks.runner import RunReport, Unit, plan
+from launchwizard.checks.runner import RunReport, Unit, plan, sprint_targets
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.decision import Decision, decide, rank_risks
 from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem, Stage
@@ -94,7 +94,7 @@ class Session:
 
     @property
     def targets(self) -> tuple[str, ...]:
-        return (*self.sprint.hosts, self.sprint.apex)
+        return sprint_targets(self.sprint)
 
     def now(self) -> datetime:
         return self.clock()

@@ -37,6 +37,7 @@ def test_json_follows_the_contract(capsys, run_cli, mixed_sprint) -> None:
         "email.dmarc",
         "email.dkim",
         "email.mx",
+        "email.message",
     }
     first = report["results"][0]
     assert set(first) == {

@@ -150,3 +150,26 @@ async def test_observer_sees_each_unit_start_before_it_finishes() -> None:
     assert keys == {f"x.one@{h}" for h in HOSTS}
     for key in keys:
         assert recorder.events.index(("started", key)) < recorder.events.index(("finished", key))
+
+
+def test_email_checks_run_on_the_mail_domain_and_its_results_are_kept() -> None:
+    from launchwizard.checks.runner import plan, sprint_targets
+
+    text = """
+[sprint]
+client = "Acme"
+canonical = "https://a.acme.test/"
+[domains]
+apex = "acme.test"
+hosts = ["a.acme.test"]
+[email]
+domain = "mail.acme.test"
+"""
+    mail_sprint = parse_sprint(text, Path("sprint.toml"))
+    specs = [spec("x.mail", passing, "email"), spec("x.zone", passing, "apex"), spec("x.host", passing)]
+    assert [(u.spec.id, u.target) for u in plan(mail_sprint, specs)] == [
+        ("x.mail", "mail.acme.test"),
+        ("x.zone", "acme.test"),
+        ("x.host", "a.acme.test"),
+    ]
+    assert sprint_targets(mail_sprint) == ("a.acme.test", "acme.test", "mail.acme.test")

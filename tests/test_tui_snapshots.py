@@ -34,7 +34,7 @@ def _result(
 ) -> dict[str, Any]:
     return {
         "check": check,
-        "stage": "audit",
+        "stage": extra.get("stage", "audit"),
         "target": target,
         "status": status,
         "severity": severity,
@@ -76,7 +76,36 @@ RESULTS = [
 ]
 
 
-def make_app(tmp_path: Path, screen: str | None) -> LaunchWizardApp:
+EMAIL_RESULTS = [
+    _result(
+        "email.spf",
+        "acme.test",
+        "fail",
+        "high",
+        "'+all' lets any server on the internet send as this domain",
+        stage="email",
+        evidence={
+            "domain": "acme.test",
+            "record": "v=spf1 ip4:203.0.113.10 +all",
+            "parsed": [
+                ["v=spf1", "", "SPF version 1"],
+                ["+ip4", "203.0.113.10", "pass: IPv4 senders in 203.0.113.10"],
+                ["+all", "", "pass: every sender not matched by an earlier term"],
+            ],
+            "lookups": 0,
+            "suggested_record": "v=spf1 ip4:203.0.113.10 include:_spf.mailhost.test -all",
+            "publish_at": "acme.test",
+        },
+        fix="Publish this record instead:\nv=spf1 ip4:203.0.113.10 include:_spf.mailhost.test -all",
+        references=["RFC 7208 §5.1 (all)"],
+    ),
+]
+"""One email finding; its brackets must show verbatim (never markup)."""
+
+
+def make_app(
+    tmp_path: Path, screen: str | None, results: list[dict[str, Any]] | None = None
+) -> LaunchWizardApp:
     """The demo-like sprint with one saved run, some state and captured details."""
     path = tmp_path / "sprint.toml"
     path.write_text(
@@ -99,7 +128,7 @@ def make_app(tmp_path: Path, screen: str | None) -> LaunchWizardApp:
             "schema": SCHEMA,
             "started_at": STARTED.isoformat(),
             "duration_ms": 900,
-            "results": RESULTS,
+            "results": RESULTS if results is None else results,
             "risks": [],
             "decision": {"verdict": "fix-first", "reasons": []},
         },
@@ -154,3 +183,11 @@ def test_modals(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     assert snap_compare(make_app(tmp_path, screen), terminal_size=size, press=keys, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_email_finding(snap_compare, tmp_path: Path, monkeypatch, size: tuple[int, int]) -> None:
+    """The email stage with the SPF finding selected: record, parsed table, record to paste."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app(tmp_path, "stage:email", RESULTS + EMAIL_RESULTS)
+    assert snap_compare(app, terminal_size=size, run_before=settle)

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from launchwizard.config import Sprint
     from launchwizard.net import Net
 
-Scope = Literal["host", "apex"]
+Scope = Literal["host", "apex", "email"]
 RunFn = Callable[["CheckContext"], Awaitable[list[Result]]]
 
 
@@ -21,7 +21,8 @@ class CheckSpec:
     """One row of the registry table.
 
     `scope` says what the runner fans out over: "host" runs once per `[domains] hosts`
-    entry, "apex" once for the apex domain. `round_trips` is how many sequential network
+    entry, "apex" once for the apex domain, "email" once for the mail domain
+    (`[email] domain`, else the apex). `round_trips` is how many sequential network
     round trips the check may need; with the network timeout it sets the check's deadline.
     `why` says in one or two sentences what goes wrong for the product when the check
     fails; the wizard shows it beside every finding so a fix is never jargon alone.

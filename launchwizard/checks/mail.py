@@ -18,6 +18,7 @@ from launchwizard.email.dmarc import (
     DmarcRecord,
     destination_authorised,
     discover,
+    parse_dmarc,
     same_organisation,
 )
 from launchwizard.email.mx import (
@@ -28,6 +29,7 @@ from launchwizard.email.mx import (
     parse_sts_policy,
     parse_tls_rpt_record,
 )
+from launchwizard.email.records import dkim_rows, dkim_suggestion, dmarc_rows, dmarc_suggestion
 from launchwizard.email.txtrecord import txt_texts
 from launchwizard.net.dns import DnsAnswer, Outcome
 from launchwizard.net.http import FetchError
@@ -37,16 +39,25 @@ ALIGNMENT = {"r": "relaxed (subdomains of the From domain align)", "s": "strict 
 
 def mail_domain(ctx: CheckContext) -> str:
     """The domain mail is sent from: `[email] domain`, else the apex."""
-    return (ctx.sprint.email.domain or ctx.sprint.apex).rstrip(".").lower()
+    return ctx.target
 
 
 # ---------------------------------------------------------------- DMARC
 
 
-def _dmarc_fix(domain: str, record: DmarcRecord | None, policy: str = "quarantine") -> str:
-    """A record to paste at `_dmarc.<domain>`, keeping the existing rua where there is one."""
-    rua = ",".join(u.uri for u in record.rua) if record and record.rua else f"mailto:dmarc-reports@{domain}"
-    return f'Publish one TXT record at _dmarc.{domain}: "v=DMARC1; p={policy}; rua={rua}; adkim=r; aspf=r"'
+def _dmarc_fix(
+    domain: str,
+    record: DmarcRecord | None,
+    policy: str = "quarantine",
+    evidence: dict[str, Any] | None = None,
+) -> str:
+    """A record to paste at `_dmarc.<domain>`, keeping the existing rua and valid tags where
+    there are some; stored in `evidence` as `suggested_record` when given."""
+    suggested = dmarc_suggestion(record, domain, policy)
+    if evidence is not None:
+        evidence["suggested_record"] = suggested
+        evidence["publish_at"] = f"_dmarc.{domain}"
+    return f'Publish one TXT record at _dmarc.{domain}: "{suggested}"'
 
 
 async def dmarc(ctx: CheckContext) -> list[Result]:
@@ -63,15 +74,21 @@ async def dmarc(ctx: CheckContext) -> list[Result]:
         return [_dmarc_missing(ctx, domain, evidence)]
     evidence["found_at"] = found.name
     evidence["raw"] = found.texts if found.outcome == "multiple" else found.texts[0]
+    evidence["record"] = evidence["raw"]
     if found.outcome == "multiple":
+        evidence["parsed"] = [row for text in found.texts for row in dmarc_rows(parse_dmarc(text))]
         summary = f"{len(found.texts)} DMARC records at {found.name}: receivers then apply no policy at all"
-        fix = f"Delete all but one of the DMARC records at {found.name}. " + _dmarc_fix(domain, None)
+        fix = f"Delete all but one of the DMARC records at {found.name}. " + _dmarc_fix(
+            domain, None, evidence=evidence
+        )
         return [ctx.result(Status.FAIL, summary, evidence=evidence, fix=fix, target=domain)]
     assert found.record is not None
-    evidence["parsed"] = found.record.to_json()
+    evidence["parsed"] = dmarc_rows(found.record)
+    evidence["tags"] = dict(found.record.tags)
     if not found.record.valid:
+        evidence["errors"] = list(found.record.errors)
         summary = f"the DMARC record at {found.name} is invalid: " + "; ".join(found.record.errors)
-        fix = "Replace it. " + _dmarc_fix(domain, found.record)
+        fix = "Replace it. " + _dmarc_fix(domain, found.record, evidence=evidence)
         return [ctx.result(Status.FAIL, summary, evidence=evidence, fix=fix, target=domain)]
     return [await _judge_dmarc(ctx, domain, found, evidence)]
 
@@ -79,7 +96,7 @@ async def dmarc(ctx: CheckContext) -> list[Result]:
 def _dmarc_missing(ctx: CheckContext, domain: str, evidence: dict[str, Any]) -> Result:
     summary = f"no DMARC record for {domain}: anyone can send mail as @{domain} and receivers cannot tell"
     fix = (
-        _dmarc_fix(domain, None, "none")
+        _dmarc_fix(domain, None, "none", evidence)
         + ", read the reports for two weeks, then move to p=quarantine and p=reject."
     )
     return ctx.result(Status.FAIL, summary, evidence=evidence, fix=fix, target=domain)
@@ -104,11 +121,20 @@ async def _judge_dmarc(ctx: CheckContext, domain: str, found: Discovery, evidenc
         summary = f"p={policy} {where}; reports go to {', '.join(u.uri for u in record.rua)}"
         return ctx.result(Status.PASS, summary, evidence=evidence, target=domain)
     summary = f"p={policy} {where}: " + "; ".join(problems)
-    next_policy = "reject" if policy == "quarantine" else "quarantine"
-    fix = _dmarc_fix(domain, record, next_policy if policy != "reject" else "reject")
+    unauthorised = [d for d, v in auth.items() if v["authorised"] == "no"]
+    if policy == "none" or record.testing or not record.rua:
+        # p=none moves to quarantine; a stronger policy stays, with a rua and without t=y.
+        fix = _dmarc_fix(
+            domain, record, "quarantine" if policy == "none" else policy or "quarantine", evidence
+        )
+    elif unauthorised:
+        evidence["suggested_record"] = "v=DMARC1"
+        evidence["publish_at"] = f"{publisher}._report._dmarc.{unauthorised[0]}"
+        fix = "The policy itself is fine."
+    else:
+        fix = _dmarc_fix(domain, record, policy or "quarantine")
     if policy == "none":
         fix += " once the aggregate reports show all your senders pass; then p=reject."
-    unauthorised = [d for d, v in auth.items() if v["authorised"] == "no"]
     for dest in unauthorised:
         fix += f' Ask {dest} to publish TXT "v=DMARC1" at {publisher}._report._dmarc.{dest}.'
     severity = Severity.HIGH if policy == "none" else Severity.MEDIUM
@@ -164,6 +190,33 @@ def _selector_json(answer: DnsAnswer, keys: list[DkimKey]) -> dict[str, Any]:
     return data
 
 
+def _dkim_records(evidence: dict[str, Any], looked: list[tuple[str, DnsAnswer, list[DkimKey]]]) -> None:
+    """`record` and `parsed` as DNS name -> raw text / rows, for every key record found."""
+    found = [(a.name, k) for _, a, keys in looked for k in keys]
+    if found:
+        evidence["record"] = {name: key.raw for name, key in found}
+        evidence["parsed"] = {name: dkim_rows(key) for name, key in found}
+
+
+def _dkim_suggest(
+    evidence: dict[str, Any],
+    looked: list[tuple[str, DnsAnswer, list[DkimKey]]],
+    verdicts: list[tuple[Status, str]],
+) -> str:
+    """The key record to publish for the first selector that needs one, and a sentence for
+    every selector: where to publish it."""
+    lines: list[str] = []
+    for (_, answer, keys), (status, _) in zip(looked, verdicts, strict=True):
+        if status not in (Status.FAIL, Status.WARN):
+            continue
+        suggested = dkim_suggestion(keys[0] if len(keys) == 1 else None)
+        if "suggested_record" not in evidence:
+            evidence["suggested_record"] = suggested
+            evidence["publish_at"] = answer.name
+        lines.append(f'{answer.name}: "{suggested}"')
+    return " Paste: " + "; ".join(lines) + "." if lines else ""
+
+
 async def dkim(ctx: CheckContext) -> list[Result]:
     """`email.dkim`: every configured selector's key, or a probe of common provider selectors."""
     domain = mail_domain(ctx)
@@ -174,6 +227,7 @@ async def dkim(ctx: CheckContext) -> list[Result]:
         "domain": domain,
         "selectors": {s: _selector_json(a, k) for s, a, k in looked},
     }
+    _dkim_records(evidence, [(s, a, k) for s, a, k in looked if not configured and a.found] or looked)
     if not configured:
         return [_judge_probe(ctx, domain, looked, evidence)]
     return [_judge_selectors(ctx, domain, looked, evidence)]
@@ -223,7 +277,7 @@ def _judge_selectors(
             "In the mail provider's DKIM settings, generate a 2048-bit RSA (or Ed25519) key for each "
             f"selector and publish the TXT record it shows at <selector>._domainkey.{domain}, "
             '"v=DKIM1; k=rsa; p=<base64 key>"; remove t=y once signatures verify.'
-        )
+        ) + _dkim_suggest(evidence, looked, verdicts)
     return ctx.result(worst, summary, evidence=evidence, fix=fix, target=domain)
 
 

@@ -149,7 +149,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "email",
         "One valid SPF record within the lookup limits, ending in ~all or -all",
         Severity.HIGH,
-        "apex",
+        "email",
         lazy("launchwizard.checks.spf", "spf"),
         (
             "RFC 7208 §4.5 (one record)",
@@ -169,7 +169,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "email",
         "Every approved sender passes SPF, and strangers do not",
         Severity.HIGH,
-        "apex",
+        "email",
         lazy("launchwizard.checks.spf", "senders"),
         ("RFC 7208 §4 (check_host)", "RFC 5737 (documentation addresses)"),
         round_trips=24,
@@ -183,7 +183,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "email",
         "DMARC policy published, valid and enforcing",
         Severity.HIGH,
-        "apex",
+        "email",
         lazy("launchwizard.checks.mail", "dmarc"),
         ("RFC 7489 §6 (DMARC record)", "RFC 9989 (DMARCbis tree walk)", "RFC 7489 §7.1 (external reports)"),
         round_trips=10,
@@ -197,7 +197,7 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "email",
         "DKIM keys published and strong",
         Severity.HIGH,
-        "apex",
+        "email",
         lazy("launchwizard.checks.mail", "dkim"),
         ("RFC 6376 §3.6.1 (key records)", "RFC 8301 (key sizes)", "RFC 8463 (Ed25519)"),
         round_trips=2,
@@ -211,13 +211,27 @@ REGISTRY: tuple[CheckSpec, ...] = (
         "email",
         "MX records deliverable (and MTA-STS, TLS-RPT)",
         Severity.HIGH,
-        "apex",
+        "email",
         lazy("launchwizard.checks.mail", "mx"),
         ("RFC 5321 §5.1", "RFC 7505 (null MX)", "RFC 8461 (MTA-STS)", "RFC 8460 (TLS-RPT)"),
         round_trips=6,
         why=(
             "Replies, bounces and DMARC reports go to the MX hosts; a CNAME, IP literal or unresolvable "
             "target loses that mail, and MTA-STS keeps it from being read in transit."
+        ),
+    ),
+    CheckSpec(
+        "email.message",
+        "email",
+        "A received message passes DKIM, SPF and DMARC alignment",
+        Severity.HIGH,
+        "email",
+        lazy("launchwizard.checks.message", "message"),
+        ("RFC 6376 §6 (DKIM verification)", "RFC 7208 §4 (check_host)", "RFC 7489 §3.1 (alignment)"),
+        round_trips=12,
+        why=(
+            "Records can look right while real mail still fails: only a message as received shows that "
+            "outbound mail is signed with an aligned key and sent from an authorised server."
         ),
     ),
 )

@@ -74,13 +74,26 @@ def _default_net(config: Any) -> Net:
     return Net(config)
 
 
+def mail_domain(sprint: Sprint) -> str:
+    """The domain the email checks are about: `[email] domain`, else the apex."""
+    return (sprint.email.domain or sprint.apex).rstrip(".").lower()
+
+
+def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
+    """What a check of this scope runs on."""
+    if scope == "host":
+        return tuple(sprint.hosts)
+    return (mail_domain(sprint),) if scope == "email" else (sprint.apex,)
+
+
+def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
+    """Every target any check of this sprint can report on (to filter saved results)."""
+    return tuple(dict.fromkeys((*sprint.hosts, sprint.apex, mail_domain(sprint))))
+
+
 def plan(sprint: Sprint, specs: Sequence[CheckSpec]) -> list[Unit]:
     """Fan each check out over its targets, in registry order then host order."""
-    units: list[Unit] = []
-    for spec in specs:
-        targets = sprint.hosts if spec.scope == "host" else (sprint.apex,)
-        units.extend(Unit(spec, target) for target in targets)
-    return units
+    return [Unit(spec, target) for spec in specs for target in scope_targets(sprint, spec.scope)]
 
 
 class Runner:

@@ -15,6 +15,7 @@ from typing import Any
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.model import Result, Severity, Status
+from launchwizard.email.records import spf_rows
 from launchwizard.email.spf import MAX_LOOKUPS, MAX_VOID_LOOKUPS, SpfRecord, SpfSyntaxError, is_spf, parse
 from launchwizard.email.spf_eval import ResolverDns, check_host
 from launchwizard.email.spf_static import Analysis, analyze
@@ -25,7 +26,7 @@ RECORD_WARN_BYTES = 450  # above this the TXT answer risks UDP truncation (RFC 7
 
 def email_domain(ctx: CheckContext) -> str:
     """The sending domain: `[email] domain`, else the apex the check was planned for."""
-    return (ctx.sprint.email.domain or ctx.target).rstrip(".").lower()
+    return ctx.target
 
 
 # ---------------------------------------------------------------- email.spf
@@ -43,19 +44,24 @@ async def spf(ctx: CheckContext) -> list[Result]:
     if not records:
         evidence["txt_records"] = list(answer.records)
         summary = f"no SPF record found at {domain} ({answer.describe()})"
-        fix = f"Publish this TXT record at {domain}:\n{suggested_record(ctx, None)}"
+        _suggest(evidence, domain, suggested_record(ctx, None))
+        fix = f"Publish this TXT record at {domain}:\n{evidence['suggested_record']}"
         return [ctx.result(Status.FAIL, summary, evidence=evidence, fix=fix, target=domain)]
     if len(records) > 1:
         evidence["record"] = records
+        evidence["parsed"] = [row for text in records for row in spf_rows(text)]
         summary = f"{len(records)} SPF records at {domain}: receivers treat that as permerror"
-        fix = f"Replace them with one TXT record:\n{_merged(ctx, records)}"
+        _suggest(evidence, domain, _merged(ctx, records))
+        fix = f"Replace them with one TXT record:\n{evidence['suggested_record']}"
         return [ctx.result(Status.FAIL, summary, evidence=evidence, fix=fix, target=domain)]
     evidence["record"] = records[0]
+    evidence["parsed"] = spf_rows(records[0])
     try:
         record = parse(records[0])
     except SpfSyntaxError as exc:
         summary = f"invalid SPF record at {domain}: {exc}"
-        fix = f"Replace the record with:\n{suggested_record(ctx, None)}"
+        _suggest(evidence, domain, _merged(ctx, records))
+        fix = f"Replace the record with:\n{evidence['suggested_record']}"
         return [ctx.result(Status.FAIL, summary, evidence=evidence, fix=fix, target=domain)]
     analysis = await analyze(record, domain, ResolverDns(ctx.net.dns))
     return [_judge(ctx, domain, record, analysis, evidence)]
@@ -79,7 +85,15 @@ def _judge(
     if analysis.void_terms:
         evidence["void_terms"] = analysis.void_terms
     failures, warnings = _findings(record, analysis)
+    missing = _missing_includes(ctx, record)
+    if missing:
+        evidence["missing_includes"] = missing
+        warnings.append(
+            f"approved include{'s' if len(missing) > 1 else ''} {', '.join(missing)} not in the record"
+        )
     fix = f"Publish this record instead:\n{suggested_record(ctx, record)}"
+    if failures or warnings:
+        _suggest(evidence, domain, suggested_record(ctx, record))
     if failures:
         return ctx.result(Status.FAIL, "; ".join(failures), evidence=evidence, fix=fix, target=domain)
     if analysis.dns_errors:
@@ -118,9 +132,22 @@ def _findings(record: SpfRecord, analysis: Analysis) -> tuple[list[str], list[st
     return failures, warnings
 
 
+def _missing_includes(ctx: CheckContext, record: SpfRecord) -> list[str]:
+    """`[email] approved_includes` entries the record does not include directly."""
+    present = {(t.domain_spec or "").rstrip(".").lower() for t in record.terms if t.name == "include"}
+    return [i for i in ctx.sprint.email.approved_includes if i.rstrip(".").lower() not in present]
+
+
+def _suggest(evidence: dict[str, Any], domain: str, record: str) -> None:
+    """The record to paste and where: the evidence keys the TUI shows and copies."""
+    evidence["suggested_record"] = record
+    evidence["publish_at"] = domain
+
+
 def suggested_record(ctx: CheckContext, record: SpfRecord | None) -> str:
     """A record to paste: the existing terms kept (without ptr or a permissive all), the
-    configured includes and sender IPs added, ending in -all."""
+    configured includes and sender IPs added, ending in ~all when the record already ended
+    so, else -all (never +all or ?all)."""
     terms: list[str] = []
     if record is not None:
         terms = [t.text for t in record.terms if t.name not in ("all", "ptr", "redirect")]
@@ -129,10 +156,11 @@ def suggested_record(ctx: CheckContext, record: SpfRecord | None) -> str:
     for sender in ctx.sprint.email.sender_ips:
         _add(terms, f"ip{ipaddress.ip_network(sender, strict=False).version}:{sender}")
     redirect = record.modifier("redirect") if record is not None else None
+    all_term = record.all_term if record is not None else None
     ending = (
         [redirect.text]
-        if redirect is not None and record is not None and record.all_term is None
-        else ["-all"]
+        if redirect is not None and all_term is None
+        else ["~all" if all_term is not None and all_term.qualifier == "~" else "-all"]
     )
     return " ".join(["v=spf1", *terms, *ending])
 
@@ -143,7 +171,8 @@ def _add(terms: list[str], term: str) -> None:
 
 
 def _merged(ctx: CheckContext, records: list[str]) -> str:
-    """One record from several: every valid term of each, once, ending in -all."""
+    """One record from several (or the valid terms of an invalid one): every valid term of
+    each, once, ending in -all."""
     terms: list[str] = []
     for text in records:
         for word in text[6:].split(" "):
@@ -173,6 +202,11 @@ async def senders(ctx: CheckContext) -> list[Result]:
         for sender, ip, r in zip(entries, addresses, results, strict=True)
     }
     evidence: dict[str, Any] = {"domain": domain, "record": await _raw_record(ctx, domain)}
+    raw = evidence["record"]
+    if raw is not None:
+        evidence["parsed"] = [
+            row for text in ([raw] if isinstance(raw, str) else raw) for row in spf_rows(text)
+        ]
     evidence["senders"] = outcomes
     return [_judge_senders(ctx, domain, outcomes, evidence)]
 
@@ -203,7 +237,8 @@ def _judge_senders(
     if outcomes[DOCUMENTATION_IP]["result"] == "pass":
         problems.append(f"the documentation address {DOCUMENTATION_IP} passes: the record lets anyone send")
     if problems:
-        fix = f"Publish this SPF record at {domain}:\n{suggested_record(ctx, _parsed(evidence['record']))}"
+        _suggest(evidence, domain, suggested_record(ctx, _parsed(evidence["record"])))
+        fix = f"Publish this SPF record at {domain}:\n{evidence['suggested_record']}"
         return ctx.result(Status.FAIL, "; ".join(problems), evidence=evidence, fix=fix, target=domain)
     if not configured:
         summary = f"no [email] sender_ips configured; only checked that {DOCUMENTATION_IP} does not pass"

@@ -36,6 +36,7 @@ def unseal(args: argparse.Namespace) -> int:
 
 def export(args: argparse.Namespace) -> int:
     """Render the handover pack from the state, the latest run and the store; seal on request."""
+    from launchwizard.checks.runner import sprint_targets
     from launchwizard.report.pack import PackInput, render_pack
     from launchwizard.state.model import now_utc
     from launchwizard.state.runs import current_results
@@ -43,7 +44,7 @@ def export(args: argparse.Namespace) -> int:
 
     sprint = load_sprint(args.config)
     captured = Store.for_sprint(sprint)
-    run, problems = current_results(sprint.state_dir, (*sprint.hosts, sprint.apex))
+    run, problems = current_results(sprint.state_dir, sprint_targets(sprint))
     notes = [f"an unreadable run was skipped: {problem}" for problem in problems]
     pack = PackInput(sprint, load_state(sprint.state_dir), run, captured.view(), now_utc(), notes)
     out_dir = args.out or sprint.path.parent / "handover"

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from launchwizard.checks.runner import sprint_targets
 from launchwizard.commands import EXIT_OK, UsageError
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.report.text import VERDICTS, safe_text
@@ -27,7 +28,7 @@ def _load(config: Path) -> tuple[Sprint, SprintState]:
 def status(args: argparse.Namespace) -> int:
     """Print the clock and phase, stages, manual items, the latest run and any override."""
     sprint, state = _load(args.config)
-    run, problems = current_results(sprint.state_dir, (*sprint.hosts, sprint.apex))
+    run, problems = current_results(sprint.state_dir, sprint_targets(sprint))
     lines = [f"{safe_text(sprint.client)}: launch sprint", *_clock_lines(state, now_utc()), ""]
     lines += [*_stage_lines(state), "", *_item_lines(state), "", *_decision_lines(state, run)]
     lines += [f"warning: {safe_text(str(p))}" for p in problems]

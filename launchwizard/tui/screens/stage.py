@@ -26,7 +26,7 @@ from launchwizard.tui.messages import CheckFinished, CheckStarted, RunFailed, Ru
 from launchwizard.tui.modals import ItemChange, ItemModal
 from launchwizard.tui.widgets.capture import CaptureForm
 from launchwizard.tui.widgets.checklist import ChecklistTable, backing
-from launchwizard.tui.widgets.evidence import unit_finding
+from launchwizard.tui.widgets.evidence import copyable_record, unit_finding
 from launchwizard.tui.widgets.results import ResultsTable, row_key
 
 
@@ -37,6 +37,14 @@ class StageScreen(Screen[None]):
         Binding("r", "run_stage", "Run stage", id="run-stage", tooltip="Run every check of this stage"),
         Binding("x", "rerun_check", "Re-run", id="rerun-check", tooltip="Run the selected row again"),
         Binding("m", "mark_item", "Mark item", id="mark-item", tooltip="Done, N/A or waive a manual item"),
+        Binding(
+            "y",
+            "copy_record",
+            "Copy record",
+            id="copy-record",
+            show=False,
+            tooltip="Copy the selected finding's record to paste (or the published one)",
+        ),
         Binding("c", "tab('checks')", "Checks tab", id="tab-checks", show=False),
         Binding("i", "tab('checklist')", "Checklist tab", id="tab-checklist", show=False),
         Binding("f", "tab('capture')", "Capture tab", id="tab-capture", show=False),
@@ -135,6 +143,17 @@ class StageScreen(Screen[None]):
         """Run the selected check on the selected target only."""
         unit = self.query_one(ResultsTable).unit_at_cursor()
         self._start([unit] if unit else [])
+
+    def action_copy_record(self) -> None:
+        """Put the selected finding's suggested record (else its raw record) on the clipboard."""
+        unit = self.query_one(ResultsTable).unit_at_cursor()
+        result = self.session.result_for(unit) if unit is not None else None
+        record = copyable_record(result.evidence) if result is not None else None
+        if record is None:
+            self.notify("The selected finding has no record to copy.", markup=False)
+            return
+        self.app.copy_to_clipboard(record)
+        self.notify(f"Copied to the clipboard: {record}", title="Record", markup=False)
 
     def _start(self, units: list[Unit]) -> None:
         if not units:

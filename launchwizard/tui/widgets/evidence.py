@@ -16,6 +16,10 @@ from launchwizard.checks.runner import Unit
 from launchwizard.tui.status import result_label
 
 INDENT = "  "
+RECORD_KEYS = ("record", "parsed", "suggested_record", "publish_at")
+"""Evidence keys shown in their own sections (email records), not in the Evidence list."""
+MAX_COLUMN = 28
+"""Table columns wider than this let their long cells run over instead of padding every row."""
 
 
 def evidence_lines(value: Any, depth: int = 0) -> list[str]:
@@ -56,6 +60,59 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def record_lines(record: Any) -> list[str]:
+    """Raw record text exactly as published: one record per line, names above per-name ones."""
+    if isinstance(record, str):
+        return [record]
+    if isinstance(record, list):
+        return [str(item) for item in record]
+    if isinstance(record, dict):
+        lines: list[str] = []
+        for name, value in record.items():
+            lines.append(f"{name}:")
+            lines.extend(INDENT + line for line in record_lines(value))
+        return lines
+    return [_scalar(record)]
+
+
+def table_lines(rows: Any, depth: int = 0) -> list[str]:
+    """`parsed` rows as an aligned table (columns padded to the widest cell, up to a limit);
+    a dict of name -> rows gives one table per name."""
+    pad = INDENT * depth
+    if isinstance(rows, dict):
+        lines: list[str] = []
+        for name, value in rows.items():
+            lines.append(f"{pad}{name}:")
+            lines.extend(table_lines(value, depth + 1))
+        return lines
+    if not isinstance(rows, list) or not all(isinstance(row, list | tuple) for row in rows):
+        return evidence_lines(rows, depth)
+    cells = [[_scalar(cell) for cell in row] for row in rows]
+    columns = max((len(row) for row in cells), default=0)
+    widths = [
+        min(MAX_COLUMN, max((len(row[i]) for row in cells if i < len(row)), default=0))
+        for i in range(columns)
+    ]
+    lines = []
+    for row in cells:
+        padded = [cell.ljust(widths[i]) if i < len(row) - 1 else cell for i, cell in enumerate(row)]
+        lines.append((pad + "  ".join(padded)).rstrip())
+    return lines or [f"{pad}(none)"]
+
+
+def copyable_record(evidence: dict[str, Any]) -> str | None:
+    """What the copy key puts on the clipboard: the suggested record, else the raw one."""
+    for key in ("suggested_record", "record"):
+        value = evidence.get(key)
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, list):
+            value = "\n".join(str(item) for item in value)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
 def _section(text: Text, heading: str, body: str) -> None:
     text.append(f"\n{heading}\n", style="bold")
     text.append(body + "\n")
@@ -72,11 +129,24 @@ def finding_text(spec: CheckSpec, unit_target: str, result: Result | None) -> Te
         text.append("\nNot run yet: run the stage, or re-run just this check (keys in the footer).\n")
     else:
         _section(text, "What was seen", result.summary or "(no summary)")
-        _section(text, "Evidence", "\n".join(evidence_lines(result.evidence)))
+        evidence = result.evidence
+        if "record" in evidence:
+            raw = evidence["record"]
+            _section(text, "Record (as published)", "\n".join(record_lines(raw)) if raw else "(none found)")
+        if evidence.get("parsed"):
+            _section(text, "Parsed", "\n".join(table_lines(evidence["parsed"])))
+        rest = {k: v for k, v in evidence.items() if k not in RECORD_KEYS}
+        if rest or not any(k in evidence for k in RECORD_KEYS):
+            _section(text, "Evidence", "\n".join(evidence_lines(rest)))
     if spec.why:
         _section(text, "Why it matters", spec.why)
     if result is not None and result.fix:
         _section(text, "How to fix it", result.fix)
+    if result is not None and result.evidence.get("suggested_record"):
+        where = result.evidence.get("publish_at")
+        heading = f"Paste this record (TXT at {where})" if where else "Paste this record"
+        body = "\n".join(record_lines(result.evidence["suggested_record"]))
+        _section(text, heading, body + "\n(y: copy to the clipboard)")
     references = result.references if result and result.references else list(spec.references)
     if references:
         _section(text, "References", "\n".join(f"• {ref}" for ref in references))
