@@ -36,7 +36,7 @@ import dkim
 import dkim.util
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Status
+from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.email.dmarc import Discovery, discover
 from launchwizard.email.spf_eval import ResolverDns, SpfResult, check_host
 from launchwizard.email.txtrecord import txt_texts
@@ -335,8 +335,12 @@ async def _judge(
         summary = "DNS error, nothing is proven: " + "; ".join(errors)
         return ctx.result(Status.ERROR, summary, evidence=evidence)
     problems = _problems(sigs, hop, spf, spf_domain, from_domain, adkim)
+    dkim_carries_dmarc = any(s.result == "pass" and s.aligned for s in sigs)
     if problems:
         fix = _fix(sigs, hop, spf, spf_domain, from_domain)
+        if dkim_carries_dmarc:
+            summary = "DKIM verifies and aligns, so DMARC passes; but " + "; ".join(problems)
+            return ctx.result(Status.WARN, summary, evidence=evidence, fix=fix, severity=Severity.MEDIUM)
         return ctx.result(Status.FAIL, "; ".join(problems), evidence=evidence, fix=fix)
     good = next(s for s in sigs if s.result == "pass" and s.aligned)
     assert spf is not None and hop is not None
