@@ -8,6 +8,7 @@ UI thread.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -174,6 +175,26 @@ class Session:
 
     def clear_override(self) -> None:
         self.state.clear_override()
+        self.save()
+
+    def sprint_for_run(self) -> Sprint:
+        """The sprint as checks should see it: with the .eml picked in the wizard, if any."""
+        if not self.state.email_message:
+            return self.sprint
+        email = dataclasses.replace(self.sprint.email, message=Path(self.state.email_message))
+        return dataclasses.replace(self.sprint, email=email)
+
+    def pick_message(self, path: Path) -> None:
+        """Use this received message for email.message; it must be a readable file."""
+        resolved = path.expanduser().resolve()
+        if not resolved.is_file():
+            raise InvalidChange(f"{resolved} is not a file")
+        try:
+            with resolved.open("rb") as handle:
+                handle.read(1)
+        except OSError as exc:
+            raise InvalidChange(f"cannot read {resolved}: {exc.strerror or exc}") from None
+        self.state.email_message = str(resolved)
         self.save()
 
     def remember_screen(self, name: str) -> None:

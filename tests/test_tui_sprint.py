@@ -112,3 +112,29 @@ def plain_status(app: LaunchWizardApp, selector: str) -> str:
     widget = app.screen.query_one(selector, Static)
     content = widget.content
     return content.plain if isinstance(content, Text) else str(content)
+
+
+async def test_a_received_message_is_picked_in_the_wizard_and_used_by_email_message(
+    make_sprint, tmp_path: Path
+) -> None:
+    sprint = make_sprint(["good.lab.test"], apex="lab.test")
+    garbage = tmp_path / "not-an-email.eml"
+    garbage.write_bytes(b"\x00\x01 not a message")
+    app = wizard(sprint, tmp_path / "keyring.enc")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("4", "c", "l")
+        dialog = app.screen
+        dialog.query_one("#message-path", Input).value = str(tmp_path / "missing.eml")
+        await pilot.press("ctrl+s")
+        assert "is not a file" in str(dialog.query_one("#message-error", Static).content)
+        dialog.query_one("#message-path", Input).value = str(garbage)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, StageScreen)
+        assert app.session is not None and app.session.state.email_message == str(garbage.resolve())
+        await pilot.press("r")
+        await settle(app, pilot)
+        table = app.screen.query_one("#results", DataTable)
+        assert text(table.get_cell("email.message@lab.test", "status")) == "? ERROR"
+    again = wizard(sprint, tmp_path / "keyring.enc")
+    assert again.session is not None and again.session.sprint_for_run().email.message == garbage.resolve()

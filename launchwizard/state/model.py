@@ -73,6 +73,8 @@ class SprintState:
     items: dict[str, ItemState] = field(default_factory=dict)
     override: Override | None = None
     last_screen: str | None = None
+    email_message: str | None = None
+    """A received .eml picked in the wizard; it wins over `[email] message` for runs."""
 
     def start_clock(self, moment: datetime | None = None) -> None:
         """Start the 48-hour clock once; later calls keep the first start."""

@@ -32,6 +32,7 @@ from launchwizard.state.model import (
 
 STATE_FILE = "state.toml"
 FORMAT_VERSION = 1
+TOP_KEYS = ("version", "started_at", "last_screen", "email_message", "stages", "items", "override")
 
 
 class StateFileError(ConfigError):
@@ -86,6 +87,8 @@ def _document(state: SprintState) -> dict[str, Any]:
         document["started_at"] = state.started_at
     if state.last_screen:
         document["last_screen"] = state.last_screen
+    if state.email_message:
+        document["email_message"] = state.email_message
     if state.stages:
         document["stages"] = {
             stage: _drop_none({"status": s.status, "updated_at": s.updated_at})
@@ -130,13 +133,17 @@ class _Reader:
         return StateFileError(self.path, ".".join(key), message, self._locator.line_of(key))
 
     def state(self, doc: dict[str, Any]) -> SprintState:
-        self._keys(doc, ("version", "started_at", "last_screen", "stages", "items", "override"), ())
+        self._keys(
+            doc, ("version", "started_at", "last_screen", "email_message", "stages", "items", "override"), ()
+        )
         version = doc.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
             raise self.fail(("version",), f"unsupported state format {version!r} (expected {FORMAT_VERSION})")
         state = SprintState(started_at=self._moment(doc.get("started_at"), ("started_at",)))
         if "last_screen" in doc:
             state.last_screen = self._text(doc["last_screen"], ("last_screen",))
+        if "email_message" in doc:
+            state.email_message = self._text(doc["email_message"], ("email_message",))
         for stage, table in self._table(doc.get("stages", {}), ("stages",)).items():
             state.stages[stage] = self._stage(table, ("stages", stage))
         for item_id, table in self._table(doc.get("items", {}), ("items",)).items():

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from rich.text import Text
 from textual import on
@@ -22,7 +23,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from launchwizard.errors import UserError
 from launchwizard.sprint import ManualItem
-from launchwizard.state.model import ItemState
+from launchwizard.state.model import InvalidChange, ItemState
 
 ACTIONS = (
     ("done", "Done (with evidence)"),
@@ -190,3 +191,47 @@ class PassphraseModal(ModalScreen[str | None]):
     @on(Button.Pressed, "#passphrase-cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class MessagePathModal(ModalScreen[bool]):
+    """Ask for the path of a received .eml; `apply` refuses what is not a readable file."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Use it", id="modal-save"),
+        Binding("escape", "cancel", "Cancel", id="modal-cancel"),
+    ]
+
+    def __init__(self, apply: Callable[[Path], None]) -> None:
+        super().__init__()
+        self._apply = apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="message-dialog", classes="dialog"):
+            yield Static(Text("Received message for email.message", style="bold"))
+            yield Static(
+                "The path of a message received from the product, saved as .eml "
+                "(with its headers, as it arrived).",
+                markup=False,
+            )
+            yield Input(placeholder="/path/to/welcome-email.eml", id="message-path")
+            yield Static("", id="message-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Use it", variant="primary", id="message-ok")
+                yield Button("Cancel", id="message-cancel")
+
+    @on(Input.Submitted, "#message-path")
+    @on(Button.Pressed, "#message-ok")
+    def action_submit(self) -> None:
+        raw = self.query_one("#message-path", Input).value.strip()
+        try:
+            if not raw:
+                raise InvalidChange("a path is required")
+            self._apply(Path(raw))
+        except UserError as exc:
+            self.query_one("#message-error", Static).update(Text(f"✗ {exc}", style="bold red"))
+            return
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#message-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(False)

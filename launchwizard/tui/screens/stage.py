@@ -23,7 +23,7 @@ from launchwizard.session import Session
 from launchwizard.sprint import STAGES
 from launchwizard.tui.checkrun import run_units
 from launchwizard.tui.messages import CheckFinished, CheckStarted, RunFailed, RunFinished
-from launchwizard.tui.modals import ItemChange, ItemModal
+from launchwizard.tui.modals import ItemChange, ItemModal, MessagePathModal
 from launchwizard.tui.widgets.capture import CaptureForm
 from launchwizard.tui.widgets.checklist import ChecklistTable, backing
 from launchwizard.tui.widgets.evidence import copyable_record, unit_finding
@@ -44,6 +44,14 @@ class StageScreen(Screen[None]):
             id="copy-record",
             show=False,
             tooltip="Copy the selected finding's record to paste (or the published one)",
+        ),
+        Binding(
+            "l",
+            "pick_message",
+            "Load .eml",
+            id="pick-message",
+            show=False,
+            tooltip="Pick a received message (.eml) for email.message",
         ),
         Binding("c", "tab('checks')", "Checks tab", id="tab-checks", show=False),
         Binding("i", "tab('checklist')", "Checklist tab", id="tab-checklist", show=False),
@@ -144,6 +152,20 @@ class StageScreen(Screen[None]):
         unit = self.query_one(ResultsTable).unit_at_cursor()
         self._start([unit] if unit else [])
 
+    def action_pick_message(self) -> None:
+        """Ask for the path of a received .eml (email stage); email.message verifies it."""
+        if self.stage.id != "email":
+            self.notify("A received message is picked on the email stage (4).", markup=False)
+            return
+        self.app.push_screen(MessagePathModal(self.session.pick_message), self._message_picked)
+
+    def _message_picked(self, picked: bool | None) -> None:
+        if picked:
+            self.notify(
+                f"Message picked: {self.session.state.email_message}. Re-run email.message (x) to verify it.",
+                markup=False,
+            )
+
     def action_copy_record(self) -> None:
         """Put the selected finding's suggested record (else its raw record) on the clipboard."""
         unit = self.query_one(ResultsTable).unit_at_cursor()
@@ -174,7 +196,7 @@ class StageScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False, description="run checks")
     def _run_worker(self, units: list[Unit], run_id: int) -> None:
-        run_units(self.session.sprint, units, self, run_id)
+        run_units(self.session.sprint_for_run(), units, self, run_id)
 
     def _show_running(self, total: int, active: int) -> None:
         text = f"{self._done}/{total} done, {active} running"
