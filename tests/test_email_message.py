@@ -159,7 +159,7 @@ async def test_dns_error_on_key_is_error(message_sprint: Callable[..., Sprint], 
 async def test_no_message_is_skipped(message_sprint: Callable[..., Sprint], run_check: RunCheck) -> None:
     result = await _run(run_check, message_sprint(None))
     assert result.status is Status.SKIPPED
-    assert "set [email] message to the path of a received .eml" in result.summary
+    assert "set [email] message to the path of a received .eml, or pick one in the wizard" in result.summary
 
 
 async def test_garbage_file_is_error(message_sprint: Callable[..., Sprint], run_check: RunCheck) -> None:

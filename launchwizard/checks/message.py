@@ -42,7 +42,9 @@ from launchwizard.email.spf_eval import ResolverDns, SpfResult, check_host
 from launchwizard.email.txtrecord import txt_texts
 
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
-SKIP_REASON = "set [email] message to the path of a received .eml"
+SKIP_REASON = (
+    "set [email] message to the path of a received .eml, or pick one in the wizard (key l on the email stage)"
+)
 MODES = {"r": "relaxed", "s": "strict"}
 _IP_LITERAL = re.compile(r"\[(?:IPv6:)?([0-9A-Fa-f:.]+)\]")
 _FROM_CLAUSE = re.compile(r"^\s*from\s+(.*?)(?:\s+by\s+|$)", re.IGNORECASE | re.DOTALL)
