@@ -46,7 +46,7 @@ from launchwizard.checks.runner import Runner, RunReport
 from launchwizard.config import load_sprint
 from launchwizard.config.model import Sprint
 from launchwizard.demo.lab import Lab
-from launchwizard.demo.zones_bench import bench_domains, sender_ips
+from launchwizard.demo.zones_bench import bench_domains, bench_zones, sender_ips
 
 SHOWN = ("bench01.test", "bench02.test", "bench03.test", "bench06.test")
 TIMEOUT_S = 2.0
@@ -196,7 +196,10 @@ def main() -> None:
     ours_s: list[float] = []
     spf_dmarc_s: list[float] = []
     full_s: list[float] = []
-    with Lab(latency_s=args.latency_ms / 1000) as lab, tempfile.TemporaryDirectory() as tmp:
+    with (
+        Lab(latency_s=args.latency_ms / 1000, extra_zones=bench_zones()) as lab,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         sprints = sprints_for(lab, domains, Path(tmp))
         for _ in range(args.rounds):
             elapsed, reports = run_ours(sprints)

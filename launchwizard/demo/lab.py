@@ -23,7 +23,7 @@ import dns.rdatatype
 
 from launchwizard.demo.certs import LabPKI
 from launchwizard.demo.dns_server import Authority, DnsServer
-from launchwizard.demo.scenario import NAMESERVERS, PRIMARY_NS, WEB_HOSTS, ZONES, zone_text
+from launchwizard.demo.scenario import NAMESERVERS, PRIMARY_NS, WEB_HOSTS, ZONES, ZoneSpec, zone_text
 from launchwizard.demo.web_server import CLIENT_GONE, WebServer, tls_context
 
 BIND_ATTEMPTS = 50
@@ -37,9 +37,9 @@ def _owner_name(owner: str, origin: str) -> str:
     return f"{origin}." if owner == "@" else f"{owner}.{origin}."
 
 
-def build_authority(server: str) -> Authority:
+def build_authority(server: str, extra_zones: Sequence[ZoneSpec] = ()) -> Authority:
     """Zones and faults published by name server `server`, from the scenario tables."""
-    zones = [z for z in ZONES if server in z.served_by]
+    zones = [z for z in (*ZONES, *extra_zones) if server in z.served_by]
     faults = {_owner_name(owner, z.origin): kind for z in zones for owner, kind in z.faults.items()}
     return Authority.from_texts([zone_text(z, server) for z in zones], faults)
 
@@ -80,12 +80,18 @@ def bind_same_port(
 class Lab:
     """The whole lab: start() it, point clients at `nameserver`/`ports`/`ca_bundle`, stop() it."""
 
-    def __init__(self, latency_s: float = 0.0, workdir: Path | None = None) -> None:
+    def __init__(
+        self,
+        latency_s: float = 0.0,
+        workdir: Path | None = None,
+        extra_zones: Sequence[ZoneSpec] = (),
+    ) -> None:
+        """`extra_zones` are served besides the scenario's (the email bench adds twenty)."""
         self._latency = latency_s
         self._lock = threading.Lock()
         self._own_workdir = workdir is None
         self._workdir = workdir
-        self._authorities = {ns: build_authority(ns) for ns in NAMESERVERS}
+        self._authorities = {ns: build_authority(ns, extra_zones) for ns in NAMESERVERS}
         self._ports: dict[str, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None

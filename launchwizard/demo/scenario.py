@@ -11,7 +11,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from launchwizard.demo.zones_bench import bench_zones
 from launchwizard.demo.zones_mail import mail_hosts, mail_zones
 from launchwizard.demo.zones_message import message_zones
 from launchwizard.demo.zones_spf import spf_zones
@@ -347,5 +346,4 @@ ZONES: tuple[ZoneSpec, ...] = (
     *mail_zones(),
     *spf_zones(),
     *message_zones(),
-    *bench_zones(),
 )
