@@ -33,6 +33,7 @@ from typing import Any
 
 import tomli_w
 
+from launchwizard.commands.wizard import start_lab, stop_lab, wait_for_lab
 from launchwizard.config import load_sprint
 from launchwizard.session import Session
 from launchwizard.store.crypto import ScryptParams
@@ -137,31 +138,12 @@ def main() -> None:
 @contextlib.contextmanager
 def lab_process(directory: Path, latency_ms: int) -> Iterator[dict[str, Any]]:
     """The lab as its own process, as `launchwizard demo` runs it; yields its [network] table."""
-    lab = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "launchwizard",
-            "lab",
-            "--dir",
-            str(directory),
-            "--latency-ms",
-            str(latency_ms),
-            "--exit-with-stdin",
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    lab = start_lab(directory, latency_ms)
     try:
-        assert lab.stderr is not None
-        lab.stderr.readline()
+        wait_for_lab(lab)
         yield tomllib.loads((directory / "sprint.toml").read_text(encoding="utf-8"))["network"]
     finally:
-        assert lab.stdin is not None
-        lab.stdin.close()
-        lab.wait(timeout=30)
+        stop_lab(lab)
 
 
 if __name__ == "__main__":

@@ -42,7 +42,18 @@ def demo(args: argparse.Namespace) -> int:
     directory.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("LAUNCHWIZARD_KEYRING", "file")
     os.environ.setdefault("LAUNCHWIZARD_KEYRING_FILE", str((directory / "keyring.enc").resolve()))
-    lab = subprocess.Popen(
+    lab = start_lab(directory, args.latency_ms)
+    try:
+        _import_wizard()
+        wait_for_lab(lab)
+        return open_wizard(directory / "sprint.toml")
+    finally:
+        stop_lab(lab)
+
+
+def start_lab(directory: Path, latency_ms: int) -> subprocess.Popen[str]:
+    """`launchwizard lab` as a child process that stops when our end of its stdin closes."""
+    return subprocess.Popen(
         [
             sys.executable,
             "-m",
@@ -51,7 +62,7 @@ def demo(args: argparse.Namespace) -> int:
             "--dir",
             str(directory),
             "--latency-ms",
-            str(args.latency_ms),
+            str(latency_ms),
             "--exit-with-stdin",
         ],
         stdin=subprocess.PIPE,
@@ -60,12 +71,6 @@ def demo(args: argparse.Namespace) -> int:
         text=True,
         start_new_session=True,
     )
-    try:
-        _import_wizard()
-        _wait_for_lab(lab)
-        return open_wizard(directory / "sprint.toml")
-    finally:
-        _stop_lab(lab)
 
 
 def _import_wizard() -> None:
@@ -74,7 +79,7 @@ def _import_wizard() -> None:
     import launchwizard.tui.app  # noqa: F401
 
 
-def _wait_for_lab(lab: subprocess.Popen[str]) -> None:
+def wait_for_lab(lab: subprocess.Popen[str]) -> None:
     """Block until the lab says it serves; a lab that dies says why."""
     assert lab.stderr is not None
     first = lab.stderr.readline()
@@ -84,7 +89,7 @@ def _wait_for_lab(lab: subprocess.Popen[str]) -> None:
         raise UserError(f"the demo lab did not start: {reason[-1] if reason else 'no output'}")
 
 
-def _stop_lab(lab: subprocess.Popen[str]) -> None:
+def stop_lab(lab: subprocess.Popen[str]) -> None:
     """Close its standard input (it stops on that), and make sure it is gone."""
     if lab.stdin is not None:
         lab.stdin.close()
