@@ -37,11 +37,6 @@ from launchwizard.net.http import FetchError
 ALIGNMENT = {"r": "relaxed (subdomains of the From domain align)", "s": "strict (exact From domain only)"}
 
 
-def mail_domain(ctx: CheckContext) -> str:
-    """The domain mail is sent from: `[email] domain`, else the apex."""
-    return ctx.target
-
-
 # ---------------------------------------------------------------- DMARC
 
 
@@ -62,7 +57,7 @@ def _dmarc_fix(
 
 async def dmarc(ctx: CheckContext) -> list[Result]:
     """`email.dmarc`: exactly one valid policy, its strength, reports and their authorisation."""
-    domain = mail_domain(ctx)
+    domain = ctx.target
     found = await discover(ctx.net.dns, domain)
     evidence: dict[str, Any] = {"domain": domain, "lookups": [lk.to_json() for lk in found.lookups]}
     if found.notes:
@@ -219,7 +214,7 @@ def _dkim_suggest(
 
 async def dkim(ctx: CheckContext) -> list[Result]:
     """`email.dkim`: every configured selector's key, or a probe of common provider selectors."""
-    domain = mail_domain(ctx)
+    domain = ctx.target
     configured = ctx.sprint.email.dkim_selectors
     selectors = configured or COMMON_SELECTORS
     looked = await asyncio.gather(*(_selector(ctx, s, domain) for s in selectors))
@@ -318,7 +313,7 @@ def _judge_probe(
 
 async def mx(ctx: CheckContext) -> list[Result]:
     """`email.mx`: MX present (or null MX), sane targets that resolve; MTA-STS and TLS-RPT when present."""
-    domain = mail_domain(ctx)
+    domain = ctx.target
     answer = await ctx.net.dns.query(domain, "MX")
     evidence: dict[str, Any] = {"domain": domain, "mx": list(answer.records)}
     if answer.failed:

@@ -24,17 +24,12 @@ DOCUMENTATION_IP = "192.0.2.1"  # TEST-NET-1 (RFC 5737): no real sender uses it
 RECORD_WARN_BYTES = 450  # above this the TXT answer risks UDP truncation (RFC 7208 §3.4)
 
 
-def email_domain(ctx: CheckContext) -> str:
-    """The sending domain: `[email] domain`, else the apex the check was planned for."""
-    return ctx.target
-
-
 # ---------------------------------------------------------------- email.spf
 
 
 async def spf(ctx: CheckContext) -> list[Result]:
     """`email.spf`: exactly one valid record, within the limits, ending in ~all or -all."""
-    domain = email_domain(ctx)
+    domain = ctx.target
     answer = await ctx.net.dns.query(domain, "TXT")
     evidence: dict[str, Any] = {"domain": domain, "record": None}
     if answer.failed:
@@ -190,7 +185,7 @@ def _merged(ctx: CheckContext, records: list[str]) -> str:
 
 async def senders(ctx: CheckContext) -> list[Result]:
     """`email.spf_senders`: each `[email] sender_ips` entry passes; 192.0.2.1 must not."""
-    domain = email_domain(ctx)
+    domain = ctx.target
     dns = ResolverDns(ctx.net.dns)
     entries = (*ctx.sprint.email.sender_ips, DOCUMENTATION_IP)
     addresses = [_probe_address(sender) for sender in entries]
