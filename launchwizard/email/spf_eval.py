@@ -61,15 +61,11 @@ class SpfDns(Protocol):
     async def ptr(self, name: str) -> Lookup: ...
 
 
-class ResolverDns:
-    """SpfDns over the run's Resolver, so SPF shares its servers, cache and deadlines."""
-
-    def __init__(self, resolver: Resolver) -> None:
-        self.resolver = resolver
+class _ByType:
+    """SpfDns from one `_ask(name, rdtype)`: each question is a record type."""
 
     async def _ask(self, name: str, rdtype: str) -> Lookup:
-        answer = await self.resolver.query(name, rdtype)
-        return Lookup(str(answer.outcome), tuple(answer.records), answer.error or "")
+        raise NotImplementedError
 
     async def txt(self, name: str) -> Lookup:
         return await self._ask(name, "TXT")
@@ -81,6 +77,24 @@ class ResolverDns:
         return await self._ask(name, "AAAA")
 
     async def mx(self, name: str) -> Lookup:
+        return await self._ask(name, "MX")
+
+    async def ptr(self, name: str) -> Lookup:
+        return await self._ask(name, "PTR")
+
+
+class ResolverDns(_ByType):
+    """SpfDns over the run's Resolver, so SPF shares its servers, cache and deadlines."""
+
+    def __init__(self, resolver: Resolver) -> None:
+        self.resolver = resolver
+
+    async def _ask(self, name: str, rdtype: str) -> Lookup:
+        answer = await self.resolver.query(name, rdtype)
+        return Lookup(str(answer.outcome), tuple(answer.records), answer.error or "")
+
+    async def mx(self, name: str) -> Lookup:
+        """MX answers become their target names, as SPF's mx mechanism needs them."""
         answer = await self._ask(name, "MX")
         targets = tuple(r.split()[-1].rstrip(".") for r in answer.records if r.split())
         return Lookup(answer.outcome, targets, answer.error)
@@ -91,7 +105,7 @@ class ResolverDns:
 
 
 @dataclass
-class MemoryDns:
+class MemoryDns(_ByType):
     """SpfDns over a dict {name: {type: [records]}}; `timeouts` are (name, type) pairs or
     names ("*" type) that answer with a DNS error. Names absent from the dict are NXDOMAIN.
     CNAME records are followed."""
@@ -109,21 +123,6 @@ class MemoryDns:
         if node is not None and node.get("CNAME") and hops < 8:
             return await self._ask(node["CNAME"][0], rdtype, hops + 1)
         return Lookup("nxdomain" if node is None else "nodata")
-
-    async def txt(self, name: str) -> Lookup:
-        return await self._ask(name, "TXT")
-
-    async def a(self, name: str) -> Lookup:
-        return await self._ask(name, "A")
-
-    async def aaaa(self, name: str) -> Lookup:
-        return await self._ask(name, "AAAA")
-
-    async def mx(self, name: str) -> Lookup:
-        return await self._ask(name, "MX")
-
-    async def ptr(self, name: str) -> Lookup:
-        return await self._ask(name, "PTR")
 
 
 @dataclass
