@@ -24,7 +24,19 @@ from launchwizard.sprint import STAGE_IDS
 LEVELS = ("critical", "high", "medium", "low", "info")
 VERDICTS = ("ship-now", "fix-first", "delay-24h")
 ITEM_ACTIONS = ("done", "na", "waive", "reopen")
-COMMANDS = ("check", "demo", "lab", "status", "item", "decide", "store", "export", "unseal", "spf")
+COMMANDS = (
+    "check",
+    "demo",
+    "lab",
+    "status",
+    "item",
+    "decide",
+    "store",
+    "export",
+    "unseal",
+    "spf",
+    "secrets",
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -49,6 +61,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_export(commands)
     _add_unseal(commands)
     _add_spf(commands)
+    _add_secrets(commands)
     return parser
 
 
@@ -194,6 +207,12 @@ def _add_spf(commands: argparse._SubParsersAction) -> None:
     add_parser(commands)
 
 
+def _add_secrets(commands: argparse._SubParsersAction) -> None:
+    from launchwizard.commands.secrets import add_parser
+
+    add_parser(commands)
+
+
 def _add_run_options(parser: argparse.ArgumentParser, default_fail_on: str | None = "high") -> None:
     parser.add_argument(
         "--stage",
@@ -231,6 +250,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands.spf import spf
 
         return spf
+    if name == "secrets":
+        from launchwizard.commands.secrets import secrets
+
+        return secrets
     from launchwizard.commands import sprintstate
 
     return {"status": sprintstate.status, "item": sprintstate.item, "decide": sprintstate.decide}[name]

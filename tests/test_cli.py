@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from launchwizard.checks.registry import CHECK_IDS
 from launchwizard.decision import MAX_HIGH_FAILS_TO_FIX
 from launchwizard.report.text import safe_text
 
@@ -24,21 +25,7 @@ def test_json_follows_the_contract(capsys, run_cli, mixed_sprint) -> None:
     assert code == 1
     report = json.loads(out)
     assert report["schema"] == "launchwizard.run/1"
-    assert {r["check"] for r in report["results"]} == {
-        "dns.records",
-        "dns.nameservers",
-        "redirect.https",
-        "redirect.canonical",
-        "tls.certificate",
-        "tls.expiry",
-        "tls.protocols",
-        "email.spf",
-        "email.spf_senders",
-        "email.dmarc",
-        "email.dkim",
-        "email.mx",
-        "email.message",
-    }
+    assert {r["check"] for r in report["results"]} == set(CHECK_IDS)
     first = report["results"][0]
     assert set(first) == {
         "check",
@@ -54,7 +41,7 @@ def test_json_follows_the_contract(capsys, run_cli, mixed_sprint) -> None:
         "duration_ms",
     }
     targets = {r["target"] for r in report["results"]}
-    assert targets == {"good.lab.test", "legacy.lab.test", "soon.lab.test", "lab.test"}
+    assert targets == {"good.lab.test", "legacy.lab.test", "soon.lab.test", "lab.test", "repo", "logs"}
     # lab.test publishes no mail records, so the email stage adds its own high findings
     audit_risks = [r for r in report["risks"] if r["stage"] == "audit"]
     assert audit_risks[0]["check"] == "tls.protocols"
@@ -148,7 +135,9 @@ def test_demo_headless_audits_the_sample_product() -> None:
     assert "✗ FAIL  tls.expiry          app.acme.test" in done.stdout
     assert "✗ FAIL  tls.protocols       api.acme.test" in done.stdout
     assert "✗ FAIL  redirect.https      app.acme.test" in done.stdout
-    assert "LAUNCH DECISION: FIX FIRST" in done.stdout
+    assert "✗ FAIL  secrets.repo        acme-app" in done.stdout
+    assert "✗ FAIL  secrets.bundle      www.acme.test" in done.stdout
+    assert "LAUNCH DECISION: DELAY 24 HOURS" in done.stdout
     assert done.stderr == ""
 
 

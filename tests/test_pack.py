@@ -679,3 +679,57 @@ def test_shipped_templates_load_in_this_install() -> None:
     for pack_file in PACK_FILES:
         source, filename, _ = loader.get_source(env, pack_file.template)
         assert source.strip(), filename
+
+
+def _finding(rule: str, where: str, line: int, value_hash: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "rule": rule,
+        "provider": extra.pop("provider", "Stripe"),
+        "path": where,
+        "line": line,
+        "column": 1,
+        "commit": extra.pop("commit", None),
+        "redacted": f"sk_l…#{value_hash}",
+        "fingerprint": f"{value_hash}{line:08d}",
+        "title": "Stripe live secret key",
+        "severity": "critical",
+        "exposure": extra.pop("exposure", "secret"),
+        "secret_hash": value_hash,
+        **extra,
+    }
+
+
+def test_rotation_notes_list_each_exposed_key_once_with_every_place(tmp_path: Path) -> None:
+    run = fixed_run()
+    run["results"] += [
+        _result(
+            "secrets.repo",
+            "acme-app",
+            "fail",
+            "critical",
+            evidence={
+                "findings": [
+                    _finding("stripe-secret-key", ".env", 3, "85aa631c", commit="9d7c48f5cec8cb940b33"),
+                    _finding("stripe-publishable-key", "web/pay.js", 1, "0badc0de", exposure="publishable"),
+                ]
+            },
+        ),
+        _result(
+            "secrets.bundle",
+            "www.acme.test",
+            "fail",
+            "critical",
+            evidence={
+                "findings": [_finding("stripe-secret-key", "https://www.acme.test/app.js", 1, "85aa631c")]
+            },
+        ),
+    ]
+    rotation = _render(tmp_path, fixed_input(run=run))["rotation.md"]
+    rows = [line for line in rotation.splitlines() if "#85aa631c" in line]
+    assert len(rows) == 1
+    assert ".env:3 (commit 9d7c48f5cec8)" in rows[0] and "https://www.acme.test/app.js:1" in rows[0]
+    assert "#0badc0de" not in rotation
+
+
+def test_rotation_notes_say_when_no_key_was_found(tmp_path: Path) -> None:
+    assert "No check found an exposed key" in _render(tmp_path)["rotation.md"]

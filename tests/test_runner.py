@@ -172,4 +172,43 @@ domain = "mail.acme.test"
         ("x.zone", "acme.test"),
         ("x.host", "a.acme.test"),
     ]
-    assert sprint_targets(mail_sprint) == ("a.acme.test", "acme.test", "mail.acme.test")
+    assert sprint_targets(mail_sprint) == ("a.acme.test", "acme.test", "mail.acme.test", "repo", "logs")
+
+
+def test_site_repo_and_logs_checks_run_once_on_their_own_targets(tmp_path: Path) -> None:
+    from launchwizard.checks.runner import plan, sprint_targets
+
+    (tmp_path / "acme-app").mkdir()
+    text = """
+[sprint]
+client = "Acme"
+canonical = "https://www.acme.test/"
+[domains]
+apex = "acme.test"
+hosts = ["acme.test", "www.acme.test"]
+[endpoints]
+homepage = "https://app.acme.test/start"
+[repo]
+path = "acme-app"
+"""
+    site_sprint = parse_sprint(text, tmp_path / "sprint.toml")
+    specs = [
+        spec("x.site", passing, "site"),
+        spec("x.repo", passing, "repo"),
+        spec("x.logs", passing, "logs"),
+    ]
+    assert [(u.spec.id, u.target) for u in plan(site_sprint, specs)] == [
+        ("x.site", "app.acme.test"),
+        ("x.repo", "acme-app"),
+        ("x.logs", "logs"),
+    ]
+    assert {"app.acme.test", "acme-app", "logs"} <= set(sprint_targets(site_sprint))
+
+
+def test_a_local_budget_replaces_the_network_deadline() -> None:
+    from dataclasses import replace
+
+    runner = Runner(sprint(), [])
+    network_bound = spec("x.net", passing, round_trips=3)
+    assert runner.deadline_for(network_bound) == 4 * runner.sprint.network.timeout_s
+    assert runner.deadline_for(replace(network_bound, budget_s=300.0)) == 300.0

@@ -24,7 +24,7 @@ from launchwizard.tui.screens.overview import OverviewScreen
 from launchwizard.tui.screens.stage import StageScreen
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-SECRET = "lw-sprint-canary-51f0"
+SECRET = "lw-sprint-canary-51f0"  # launchwizard:allow (a test canary, not a credential)
 
 
 def wizard(sprint: Any, keyring: Path) -> LaunchWizardApp:

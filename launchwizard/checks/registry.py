@@ -145,6 +145,43 @@ REGISTRY: tuple[CheckSpec, ...] = (
         ),
     ),
     CheckSpec(
+        "secrets.repo",
+        "audit",
+        "No secrets in the code or anywhere in its git history",
+        Severity.CRITICAL,
+        "repo",
+        lazy("launchwizard.checks.secretscan", "repo"),
+        (
+            "CWE-798 (hard-coded credentials)",
+            "OWASP Secrets Management Cheat Sheet",
+            "gitleaks / trufflehog: history scanning",
+        ),
+        why=(
+            "A key that was ever committed is in every clone, fork and CI cache of the repository; "
+            "deleting the file does not remove it from history, so it must be rotated, not just removed."
+        ),
+        budget_s=300.0,
+    ),
+    CheckSpec(
+        "secrets.bundle",
+        "audit",
+        "No secrets in the JavaScript the site sends to browsers",
+        Severity.CRITICAL,
+        "site",
+        lazy("launchwizard.checks.bundle", "bundle"),
+        (
+            "CWE-798 (hard-coded credentials)",
+            "CWE-540 (sensitive information in source code)",
+            "OWASP Secrets Management Cheat Sheet",
+        ),
+        round_trips=8,
+        why=(
+            "Everything a page loads, source maps included, is public: any visitor can open the "
+            "browser's developer tools and copy a key from it, then spend the product's money or "
+            "read its customers' data."
+        ),
+    ),
+    CheckSpec(
         "email.spf",
         "email",
         "One valid SPF record within the lookup limits, ending in ~all or -all",
@@ -233,6 +270,43 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "Records can look right while real mail still fails: only a message as received shows that "
             "outbound mail is signed with an aligned key and sent from an authorised server."
         ),
+    ),
+    CheckSpec(
+        "logs.redaction",
+        "perf",
+        "Logs hold no secrets, passwords or customer personal data",
+        Severity.HIGH,
+        "logs",
+        lazy("launchwizard.checks.logscheck", "logs"),
+        (
+            "CWE-532 (sensitive information in log files)",
+            "OWASP Logging Cheat Sheet: data to exclude",
+            "GDPR Art. 5(1)(c) (data minimisation)",
+        ),
+        why=(
+            "Logs are copied to log services, laptops and support tickets, and kept for months: a "
+            "token or a customer's message in them leaks to everyone who can read logs."
+        ),
+        budget_s=120.0,
+    ),
+    CheckSpec(
+        "config.env",
+        "deploy",
+        "Every environment variable the code reads is documented and set in production",
+        Severity.HIGH,
+        "repo",
+        lazy("launchwizard.checks.envcheck", "env"),
+        (
+            "The Twelve-Factor App: III. Config",
+            "Next.js: bundling environment variables for the browser (NEXT_PUBLIC_)",
+            "Vite: env variables (VITE_ prefix is exposed to client code)",
+        ),
+        why=(
+            "A variable missing in production crashes the app at the first request that needs it, "
+            "and a secret in a NEXT_PUBLIC_ or VITE_ variable is compiled into the JavaScript every "
+            "visitor downloads."
+        ),
+        budget_s=120.0,
     ),
 )
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
+from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext, CheckSpec
 from launchwizard.checks.model import Result, Status
@@ -79,16 +80,53 @@ def mail_domain(sprint: Sprint) -> str:
     return (sprint.email.domain or sprint.apex).rstrip(".").lower()
 
 
+def homepage_url(sprint: Sprint) -> str:
+    """The page visitors land on: `[endpoints] homepage`, else the canonical URL."""
+    homepage = sprint.endpoints.get("homepage")
+    return homepage.url if homepage is not None else sprint.canonical
+
+
+def site_host(sprint: Sprint) -> str:
+    """The host of the homepage: the target of checks about what the site serves."""
+    return (urlsplit(homepage_url(sprint)).hostname or sprint.apex).rstrip(".").lower()
+
+
+def repo_target(sprint: Sprint) -> str:
+    """The label of the product repository in results: its directory name, or "repo"."""
+    if sprint.repo is None:
+        return "repo"
+    return sprint.repo.resolve().name or "repo"
+
+
+LOGS_TARGET = "logs"
+
+
 def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
     """What a check of this scope runs on."""
-    if scope == "host":
-        return tuple(sprint.hosts)
-    return (mail_domain(sprint),) if scope == "email" else (sprint.apex,)
+    targets = {
+        "host": lambda: tuple(sprint.hosts),
+        "email": lambda: (mail_domain(sprint),),
+        "site": lambda: (site_host(sprint),),
+        "repo": lambda: (repo_target(sprint),),
+        "logs": lambda: (LOGS_TARGET,),
+    }
+    return targets.get(scope, lambda: (sprint.apex,))()
 
 
 def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
     """Every target any check of this sprint can report on (to filter saved results)."""
-    return tuple(dict.fromkeys((*sprint.hosts, sprint.apex, mail_domain(sprint))))
+    return tuple(
+        dict.fromkeys(
+            (
+                *sprint.hosts,
+                sprint.apex,
+                mail_domain(sprint),
+                site_host(sprint),
+                repo_target(sprint),
+                LOGS_TARGET,
+            )
+        )
+    )
 
 
 def plan(sprint: Sprint, specs: Sequence[CheckSpec]) -> list[Unit]:
@@ -118,7 +156,10 @@ class Runner:
         self._per_target: dict[str, asyncio.Semaphore] = {}
 
     def deadline_for(self, spec: CheckSpec) -> float:
-        """Seconds a unit may take: one network timeout per round trip, plus one for slack."""
+        """Seconds a unit may take: its own budget, else one network timeout per round trip
+        plus one for slack."""
+        if spec.budget_s is not None:
+            return spec.budget_s
         return (spec.round_trips + 1) * self.sprint.network.timeout_s
 
     async def run(self) -> RunReport:

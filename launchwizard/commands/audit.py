@@ -89,14 +89,19 @@ def lab(args: argparse.Namespace) -> int:
 
 
 def write_lab_sprint(lab: Any, directory: Path) -> Sprint:
-    """Write the lab's demo sprint.toml into `directory` and load it like a user's."""
+    """Write the lab's demo sprint.toml into `directory` and load it like a user's.
+
+    The demo product's repository and logs are made beside it on first use.
+    """
     import tomli_w
 
     from launchwizard.config import load_sprint
+    from launchwizard.demo.product import ensure_demo_product
 
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "sprint.toml"
-    path.write_text(tomli_w.dumps(lab.demo_sprint()), encoding="utf-8")
+    document = {**lab.demo_sprint(), **ensure_demo_product(directory)}
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
     return load_sprint(path)
 
 

@@ -11,6 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from launchwizard.demo.sites_bundle import bundle_hosts, bundle_zones, demo_routes
 from launchwizard.demo.zones_mail import mail_hosts, mail_zones
 from launchwizard.demo.zones_message import message_zones
 from launchwizard.demo.zones_spf import spf_zones
@@ -191,6 +192,7 @@ _HOMEPAGE = """<!doctype html>
     <a class="cta" href="https://app.acme.test/signup">Start a free trial</a>
   </main>
   <footer>&copy; 2026 Acme Assist Ltd. <a href="/privacy">Privacy</a> <a href="/terms">Terms</a></footer>
+  <script src="/static/app.js" defer></script>
   <script src="https://app.acme.test/widget/v2/chat.js" data-tenant="acme-demo" async></script>
 </body>
 </html>
@@ -209,6 +211,7 @@ DEMO_HOSTS: tuple[WebHost, ...] = (
         https={
             "/": Response(200, _HOMEPAGE, headers=(_HSTS,)),
             "/health": Response(200, json.dumps({"status": "ok"}), "application/json", headers=(_HSTS,)),
+            **demo_routes(),
         },
     ),
     host(
@@ -287,7 +290,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
     ),
 )
 
-WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts()
+WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts() + bundle_hosts()
 
 # ---------------------------------------------------------------- zones
 
@@ -344,6 +347,7 @@ ZONES: tuple[ZoneSpec, ...] = (
         records=(("@", "A", "127.53.3.2"),),
     ),
     *mail_zones(),
+    *bundle_zones(),
     *spf_zones(),
     *message_zones(),
 )

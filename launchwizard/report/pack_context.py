@@ -8,7 +8,7 @@ made here, where it is typed and tested.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from launchwizard.report.pack_views import (
     DecisionView,
     EnvRow,
     EnvTable,
+    ExposedSecret,
     FieldCtx,
     ItemView,
     OverrideView,
@@ -111,6 +112,7 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         "notes": notes,
         **_sections(pack.store),
         "env_table": _env_table(pack.sprint),
+        "exposed": exposed_secrets(run),
         "items": items,
         "items_by_id": {item.id: item for item in items},
         "files": FILES,
@@ -194,6 +196,57 @@ def _secret_field(label: str, is_set: bool, location: str | None) -> FieldCtx:
         return FieldCtx(label, NOT_CAPTURED, (), secret=True, captured=False)
     where = location.strip() if location and location.strip() else "the store (location not recorded)"
     return FieldCtx(label, f"stored in {where}", (), secret=True, captured=True)
+
+
+EXPOSURE_CHECKS = ("secrets.repo", "secrets.bundle", "logs.redaction", "config.env")
+
+
+def exposed_secrets(run: RunView | None) -> tuple[ExposedSecret, ...]:
+    """Every secret the scanning checks found, once per value, for the rotation notes.
+
+    Publishable keys and personal data are left out: they are not rotated. The same value
+    seen in history, a bundle and a log is one key to rotate, with all its places.
+    """
+    if run is None:
+        return ()
+    by_value: dict[str, ExposedSecret] = {}
+    for result in run.results:
+        if result.check not in EXPOSURE_CHECKS or not isinstance(result.evidence, dict):
+            continue
+        for item in result.evidence.get("findings") or []:
+            if not _is_exposed_secret(item):
+                continue
+            key = str(item.get("secret_hash") or item["redacted"])
+            place = _place(item)
+            known = by_value.get(key)
+            if known is None:
+                by_value[key] = ExposedSecret(
+                    provider=str(item.get("provider", "")),
+                    title=str(item.get("title", item["rule"])),
+                    redacted=str(item["redacted"]),
+                    severity=str(item.get("severity", "")),
+                    places=(place,),
+                    link=result.link,
+                )
+            elif place not in known.places:
+                by_value[key] = replace(known, places=(*known.places, place))
+    return tuple(by_value.values())
+
+
+def _is_exposed_secret(item: Any) -> bool:
+    return (
+        isinstance(item, dict)
+        and "rule" in item
+        and "redacted" in item
+        and item.get("exposure", "secret") == "secret"
+    )
+
+
+def _place(item: dict[str, Any]) -> str:
+    place = f"{item.get('path', '')}:{item.get('line', '')}"
+    if item.get("commit"):
+        place += f" (commit {str(item['commit'])[:12]})"
+    return place
 
 
 def _env_table(sprint: Sprint) -> EnvTable:

@@ -204,3 +204,19 @@ class ItemView:
     expired: bool
     open: bool
     anchor: str
+
+
+@dataclass(frozen=True)
+class ExposedSecret:
+    """A key a check found where others can read it: one row of the rotation list.
+
+    Only the redacted form is here; `places` are where the same value was seen (a file
+    and line, a commit, a script URL, a log file), `link` the evidence of the first one.
+    """
+
+    provider: str
+    title: str
+    redacted: str
+    severity: str
+    places: tuple[str, ...]
+    link: str

@@ -18,6 +18,9 @@ from launchwizard.tui.status import result_label
 INDENT = "  "
 RECORD_KEYS = ("record", "parsed", "suggested_record", "publish_at")
 """Evidence keys shown in their own sections (email records), not in the Evidence list."""
+FINDINGS_KEY = "findings"
+"""Evidence key of secret findings (redacted): shown as a table, worst first."""
+MAX_FINDING_ROWS = 50
 MAX_COLUMN = 28
 """Table columns wider than this let their long cells run over instead of padding every row."""
 
@@ -113,6 +116,28 @@ def copyable_record(evidence: dict[str, Any]) -> str | None:
     return None
 
 
+def finding_rows(findings: Any) -> list[str] | None:
+    """Secret findings as one line each: severity, rule, place (commit), redacted value, advice.
+
+    None when the evidence is not a list of findings, so other checks keep the plain list.
+    """
+    if not isinstance(findings, list) or not all(
+        isinstance(item, dict) and "rule" in item and "redacted" in item for item in findings
+    ):
+        return None
+    rows = []
+    for item in findings[:MAX_FINDING_ROWS]:
+        place = f"{item.get('path', '')}:{item.get('line', '')}"
+        if item.get("commit"):
+            place += f" @{str(item['commit'])[:8]}"
+        note = item.get("advice") or item.get("note") or ""
+        rows.append([str(item.get("severity", "")).upper(), item["rule"], place, item["redacted"], note])
+    lines = table_lines(rows)
+    if len(findings) > MAX_FINDING_ROWS:
+        lines.append(f"… and {len(findings) - MAX_FINDING_ROWS} more (launchwizard secrets lists them all)")
+    return lines
+
+
 def _section(text: Text, heading: str, body: str) -> None:
     text.append(f"\n{heading}\n", style="bold")
     text.append(body + "\n")
@@ -135,8 +160,12 @@ def finding_text(spec: CheckSpec, unit_target: str, result: Result | None) -> Te
             _section(text, "Record (as published)", "\n".join(record_lines(raw)) if raw else "(none found)")
         if evidence.get("parsed"):
             _section(text, "Parsed", "\n".join(table_lines(evidence["parsed"])))
-        rest = {k: v for k, v in evidence.items() if k not in RECORD_KEYS}
-        if rest or not any(k in evidence for k in RECORD_KEYS):
+        findings = finding_rows(evidence.get(FINDINGS_KEY))
+        if findings:
+            _section(text, "Findings (values redacted)", "\n".join(findings))
+        shown = RECORD_KEYS + ((FINDINGS_KEY,) if findings else ())
+        rest = {k: v for k, v in evidence.items() if k not in shown}
+        if rest or not any(k in evidence for k in shown):
             _section(text, "Evidence", "\n".join(evidence_lines(rest)))
     if spec.why:
         _section(text, "Why it matters", spec.why)

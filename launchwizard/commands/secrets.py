@@ -1,0 +1,77 @@
+"""`launchwizard secrets [PATH] [--history]`: the secret scan for CI and pre-commit.
+
+Exit 1 when a finding at or above `--fail-on` is not in the baseline, so a merge with a
+new key in it is blocked; publishable keys (info) never fail the build. The scanner and
+git are imported only when the command runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from launchwizard.checks.model import SEVERITY_RANK, Severity
+from launchwizard.commands import EXIT_FINDINGS, EXIT_OK, UsageError
+
+FORMATS = ("text", "json", "sarif")
+FAIL_LEVELS = ("critical", "high", "medium", "low")
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    """The `secrets` subcommand's options (cli.py calls this)."""
+    secrets = commands.add_parser(
+        "secrets",
+        help="scan a repository (and its git history) for keys, tokens and private keys",
+        description=(
+            "Scan PATH (a repository, a directory or a file) for secrets; with --history also "
+            "every commit on every branch. Values are never printed: each finding shows its first "
+            "characters and a fingerprint. Exit 1 on findings not in the baseline."
+        ),
+    )
+    secrets.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
+    secrets.add_argument("--history", action="store_true", help="also scan the full git history")
+    secrets.add_argument("--format", choices=FORMATS, default="text", help="text, json or sarif on stdout")
+    secrets.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        metavar="F",
+        help="an earlier JSON or SARIF report: its findings no longer fail the build",
+    )
+    secrets.add_argument(
+        "--fail-on",
+        choices=FAIL_LEVELS,
+        default="low",
+        metavar="LEVEL",
+        help="exit 1 on a finding of this severity or worse (critical, high, medium, low; default low)",
+    )
+
+
+def secrets(args: argparse.Namespace) -> int:
+    """Scan, print the report in the chosen format, and exit 1 on findings."""
+    from launchwizard.secrets.report import render_json, render_sarif, render_text
+    from launchwizard.secrets.scan import scan_path
+
+    root: Path = args.path
+    if not root.exists():
+        raise UsageError(f"{root}: no such file or directory")
+    if args.baseline is not None and not args.baseline.is_file():
+        raise UsageError(f"baseline {args.baseline} does not exist")
+    result = scan_path(root, history=args.history, baseline=args.baseline)
+    if args.history and result.history is not None and result.history.unavailable:
+        raise UsageError(f"{root}: --history needs a git repository ({result.history.unavailable})")
+    report = result.report
+    if args.format == "json":
+        print(json.dumps(render_json(report), indent=2))
+    elif args.format == "sarif":
+        print(json.dumps(render_sarif(report), indent=2))
+    else:
+        sys.stdout.write(render_text(report))
+    threshold = SEVERITY_RANK[Severity(args.fail_on)]
+    failing = [f for f in report.findings if SEVERITY_RANK[f.severity] >= threshold]
+    if failing:
+        print(f"launchwizard: {len(failing)} finding(s) at or above {args.fail_on}", file=sys.stderr)
+        return EXIT_FINDINGS
+    return EXIT_OK

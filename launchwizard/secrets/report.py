@@ -1,0 +1,178 @@
+"""`launchwizard secrets` reports: text for people, JSON for scripts, SARIF for code scanning.
+
+Every format is built from findings, which hold only redacted values, so no format can
+print a secret. JSON findings carry the fields promised to CI users first: rule, provider,
+path, line, column, commit (null for the work tree), redacted, fingerprint.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from launchwizard import __version__
+from launchwizard.checks.model import SEVERITY_RANK, Severity
+from launchwizard.secrets.model import Finding
+from launchwizard.secrets.policy import SARIF_FINGERPRINT
+
+SCHEMA = "launchwizard.secrets/1"
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_LEVEL = {
+    Severity.CRITICAL: "error",
+    Severity.HIGH: "error",
+    Severity.MEDIUM: "warning",
+    Severity.LOW: "note",
+    Severity.INFO: "note",
+}
+SECURITY_SEVERITY = {
+    Severity.CRITICAL: "9.5",
+    Severity.HIGH: "8.0",
+    Severity.MEDIUM: "5.5",
+    Severity.LOW: "3.0",
+    Severity.INFO: "0.0",
+}
+ROTATE_HISTORY = "deleted since, but still in git history: rotate it (deleting is not enough)"
+ROTATE_HEAD = "still in the code and in git history: remove it, then rotate it"
+
+
+@dataclass
+class ScanReport:
+    """One scan's outcome: new findings, how many the baseline accepted, what was read."""
+
+    root: str
+    findings: list[Finding]
+    baselined: int = 0
+    history: bool = False
+    stats: dict[str, int] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def ordered(self) -> list[Finding]:
+        """Worst first, then by place, so the top of any report is what to fix first."""
+        return sorted(
+            self.findings,
+            key=lambda f: (-SEVERITY_RANK[f.severity], f.path, f.line, f.column, f.commit or ""),
+        )
+
+
+def history_advice(finding: Finding) -> str:
+    """What a history finding implies: a deleted key is still leaked and must be rotated."""
+    if finding.source != "history":
+        return ""
+    return ROTATE_HEAD if finding.in_head else ROTATE_HISTORY
+
+
+def where(finding: Finding) -> str:
+    """path:line:column, with the commit and date for a history finding."""
+    place = f"{finding.path}:{finding.line}:{finding.column}"
+    if finding.commit:
+        date = f" {finding.date[:10]}" if finding.date else ""
+        place += f" (commit {finding.commit[:12]}{date})"
+    return place
+
+
+def render_text(report: ScanReport) -> str:
+    """One block per finding, worst first, then a one-line total."""
+    lines = []
+    for finding in report.ordered():
+        lines.append(
+            f"{str(finding.severity).upper():<8}  {finding.rule:<26}  {where(finding)}  {finding.redacted}"
+        )
+        detail = "; ".join(part for part in (finding.title, finding.note, history_advice(finding)) if part)
+        lines.append(f"{'':<10}{detail}")
+    lines.append(_total_line(report))
+    lines.extend(f"note: {note}" for note in report.notes)
+    return "\n".join(lines) + "\n"
+
+
+def _total_line(report: ScanReport) -> str:
+    counts = Counter(str(f.severity) for f in report.findings)
+    scope = "work tree and full history" if report.history else "work tree"
+    files = report.stats.get("files", 0)
+    if not report.findings:
+        total = f"no secrets found in {report.root} ({scope}, {files} files)"
+    else:
+        parts = ", ".join(f"{counts[str(s)]} {s}" for s in Severity if counts[str(s)])
+        total = f"{len(report.findings)} finding(s) in {report.root} ({scope}, {files} files): {parts}"
+    if report.baselined:
+        total += f"; {report.baselined} more accepted by the baseline"
+    return total
+
+
+def render_json(report: ScanReport) -> dict[str, Any]:
+    """The JSON report; `findings` objects start with the documented contract fields."""
+    return {
+        "schema": SCHEMA,
+        "root": report.root,
+        "history": report.history,
+        "findings": [finding.to_json() for finding in report.ordered()],
+        "baselined": report.baselined,
+        "stats": dict(report.stats),
+        "notes": list(report.notes),
+    }
+
+
+def render_sarif(report: ScanReport) -> dict[str, Any]:
+    """SARIF 2.1.0, with a stable partial fingerprint so code scanning tracks findings."""
+    ordered = report.ordered()
+    rules: dict[str, dict[str, Any]] = {}
+    for finding in ordered:
+        rules.setdefault(finding.rule, _sarif_rule(finding))
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "launchwizard",
+                        "version": __version__,
+                        "rules": list(rules.values()),
+                    }
+                },
+                "results": [_sarif_result(finding, list(rules)) for finding in ordered],
+            }
+        ],
+    }
+
+
+def _sarif_rule(finding: Finding) -> dict[str, Any]:
+    return {
+        "id": finding.rule,
+        "name": finding.rule,
+        "shortDescription": {"text": finding.title},
+        "help": {"text": f"{finding.provider}: remove the value from the code and rotate it."},
+        "properties": {
+            "provider": finding.provider,
+            "security-severity": SECURITY_SEVERITY[finding.severity],
+            "tags": ["security", "secrets"],
+        },
+    }
+
+
+def _sarif_result(finding: Finding, rule_ids: list[str]) -> dict[str, Any]:
+    message = f"{finding.title} ({finding.provider}): {finding.redacted}"
+    advice = history_advice(finding)
+    if finding.commit:
+        message += f"; introduced in commit {finding.commit[:12]}"
+    if advice:
+        message += f"; {advice}"
+    properties: dict[str, Any] = {"severity": str(finding.severity), "source": finding.source}
+    if finding.commit:
+        properties.update(commit=finding.commit, date=finding.date, in_head=finding.in_head)
+    return {
+        "ruleId": finding.rule,
+        "ruleIndex": rule_ids.index(finding.rule),
+        "level": SARIF_LEVEL[finding.severity],
+        "message": {"text": message},
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": finding.path},
+                    "region": {"startLine": finding.line, "startColumn": finding.column},
+                }
+            }
+        ],
+        "partialFingerprints": {SARIF_FINGERPRINT: finding.fingerprint},
+        "properties": properties,
+    }
