@@ -20,7 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
+from launchwizard.checks.model import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.checks.runner import homepage_url
 from launchwizard.net.http import Chain, HttpClient, Response
 from launchwizard.secrets.bundle import (
@@ -95,10 +95,17 @@ class SiteScan:
         return [row for resource in self.resources for row in resource.flatten()]
 
     def sort_findings(self) -> None:
-        """Findings in page order (resource, then place), whatever order the fetches ended in."""
+        """Worst first, then in page order (resource, then place), whatever order the fetches
+        ended in: the top of the list is what to fix first."""
         order = {row.url: index for index, row in enumerate(self.rows())}
         self.findings.sort(
-            key=lambda f: (order.get(f.url, len(order)), f.finding.path, f.finding.line, f.finding.column)
+            key=lambda f: (
+                -SEVERITY_RANK[f.finding.severity],
+                order.get(f.url, len(order)),
+                f.finding.path,
+                f.finding.line,
+                f.finding.column,
+            )
         )
 
     def scanned(self) -> dict[str, int]:

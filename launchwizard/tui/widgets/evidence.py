@@ -20,6 +20,10 @@ RECORD_KEYS = ("record", "parsed", "suggested_record", "publish_at")
 """Evidence keys shown in their own sections (email records), not in the Evidence list."""
 FINDINGS_KEY = "findings"
 """Evidence key of secret findings (redacted): shown as a table, worst first."""
+PROBLEMS_KEY = "problems"
+"""Evidence key of a check's list of problems ({level, message}): shown as a list first."""
+VARIABLES_KEY = "variables"
+"""Evidence key of environment variable rows (config.env): shown as one table."""
 MAX_FINDING_ROWS = 50
 MAX_COLUMN = 28
 """Table columns wider than this let their long cells run over instead of padding every row."""
@@ -121,8 +125,10 @@ def finding_rows(findings: Any) -> list[str] | None:
 
     None when the evidence is not a list of findings, so other checks keep the plain list.
     """
-    if not isinstance(findings, list) or not all(
-        isinstance(item, dict) and "rule" in item and "redacted" in item for item in findings
+    if (
+        not findings
+        or not isinstance(findings, list)
+        or not all(isinstance(item, dict) and "rule" in item and "redacted" in item for item in findings)
     ):
         return None
     rows = []
@@ -136,6 +142,41 @@ def finding_rows(findings: Any) -> list[str] | None:
     if len(findings) > MAX_FINDING_ROWS:
         lines.append(f"… and {len(findings) - MAX_FINDING_ROWS} more (launchwizard secrets lists them all)")
     return lines
+
+
+def problem_lines(problems: Any) -> list[str] | None:
+    """A check's problems, one line each with its level, or None when not that shape."""
+    if not problems or not isinstance(problems, list):
+        return None
+    if not all(isinstance(item, dict) and "message" in item for item in problems):
+        return None
+    return [f"{str(item.get('level', '')).upper():<5} {item['message']}" for item in problems]
+
+
+def variable_rows(variables: Any) -> list[str] | None:
+    """Environment variables as a table: where the code reads each, whether it is documented,
+    and its state in each environment; None when the evidence is not that shape."""
+    if not variables or not isinstance(variables, list):
+        return None
+    if not all(isinstance(item, dict) and "name" in item for item in variables):
+        return None
+    environments = list(dict.fromkeys(env for item in variables for env in item.get("environments") or {}))
+    header = ["variable", "read at", "documented", *environments, "notes"]
+    rows = [header]
+    for item in variables:
+        states = item.get("environments") or {}
+        notes = [str(item["public_prefix"]) + " (browser)" if item.get("public_prefix") else ""]
+        notes.append("has a default" if item.get("default") else "")
+        rows.append(
+            [
+                item["name"],
+                item.get("read_at") or "—",
+                "yes" if item.get("documented") else "no",
+                *(str(states.get(env, "—")) for env in environments),
+                ", ".join(note for note in notes if note),
+            ]
+        )
+    return table_lines(rows)
 
 
 def _section(text: Text, heading: str, body: str) -> None:
@@ -160,10 +201,7 @@ def finding_text(spec: CheckSpec, unit_target: str, result: Result | None) -> Te
             _section(text, "Record (as published)", "\n".join(record_lines(raw)) if raw else "(none found)")
         if evidence.get("parsed"):
             _section(text, "Parsed", "\n".join(table_lines(evidence["parsed"])))
-        findings = finding_rows(evidence.get(FINDINGS_KEY))
-        if findings:
-            _section(text, "Findings (values redacted)", "\n".join(findings))
-        shown = RECORD_KEYS + ((FINDINGS_KEY,) if findings else ())
+        shown = _tables(text, evidence)
         rest = {k: v for k, v in evidence.items() if k not in shown}
         if rest or not any(k in evidence for k in shown):
             _section(text, "Evidence", "\n".join(evidence_lines(rest)))
@@ -182,6 +220,26 @@ def finding_text(spec: CheckSpec, unit_target: str, result: Result | None) -> Te
     if result is not None and result.duration_ms:
         text.append(f"\nchecked in {result.duration_ms} ms\n", style="dim")
     return text
+
+
+def _tables(text: Text, evidence: dict[str, Any]) -> tuple[str, ...]:
+    """Sections for the evidence keys that read best as lists and tables (problems, secret
+    findings, environment variables); the keys shown this way, beside the email records.
+    An empty list of findings or problems is left out: the summary already says "none"."""
+    shown = list(RECORD_KEYS)
+    sections = (
+        (PROBLEMS_KEY, "Problems", problem_lines),
+        (FINDINGS_KEY, "Findings (values redacted)", finding_rows),
+        (VARIABLES_KEY, "Variables", variable_rows),
+    )
+    for key, heading, render in sections:
+        value = evidence.get(key)
+        lines = render(value)
+        if lines:
+            _section(text, heading, "\n".join(lines))
+        if lines or (key != VARIABLES_KEY and value == []):
+            shown.append(key)
+    return tuple(shown)
 
 
 def unit_finding(unit: Unit, result: Result | None) -> Text:
