@@ -88,3 +88,44 @@ def test_a_canary_secret_never_leaves_the_keyring(make_sprint, tmp_path: Path) -
     access = (tmp_path / "pack" / "access.md").read_text(encoding="utf-8")
     assert "Dana (founder)" in access
     assert "stored in encrypted file" in access
+
+
+def test_secrets_found_in_code_history_and_logs_are_never_printed_or_saved(
+    make_sprint, tmp_path: Path
+) -> None:
+    """What the scanners find is shown redacted everywhere: reports, saved runs, the pack."""
+    from launchwizard.demo import fakesecrets
+    from launchwizard.demo.gitrepo import Commit, build_repo
+
+    planted = {rule: fakesecrets.value(rule, 11) for rule in ("stripe-secret-key", "openai-api-key", "jwt")}
+    repo = build_repo(
+        tmp_path / "app",
+        [
+            Commit("settings", {".env": fakesecrets.line("stripe-secret-key", 11) + "\n"}),
+            Commit("client", {"web/ai.ts": fakesecrets.line("openai-api-key", 11) + "\n", ".env": None}),
+        ],
+    )
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "api.log").write_text(f"GET /v1/chat Authorization: Bearer {planted['jwt']}\n")
+    sprint = make_sprint(
+        ["good.lab.test"], repo={"path": str(repo)}, logs={"globs": [str(tmp_path / "logs" / "*.log")]}
+    )
+    config = ["--config", str(sprint.path)]
+    env = {**os.environ, "LAUNCHWIZARD_DEBUG": "1"}
+    runs = [
+        launchwizard(env, "check", *config, "--only", "secrets.repo", "--only", "logs.redaction"),
+        launchwizard(env, "check", *config, "--only", "config.env", "--format", "json"),
+        launchwizard(env, "secrets", str(repo), "--history"),
+        launchwizard(env, "secrets", str(repo), "--history", "--format", "json"),
+        launchwizard(env, "secrets", str(repo), "--history", "--format", "sarif"),
+        launchwizard(env, "export", "--out", str(tmp_path / "pack"), *config),
+    ]
+    assert [done.returncode for done in runs] == [1, 0, 1, 1, 1, 0]
+    assert '"check": "config.env"' in runs[1].stdout
+    assert "sk_l…#" in runs[2].stdout, "the redacted form is what is shown"
+    saved = [p for p in sprint.path.parent.rglob("*") if p.is_file()] + list((tmp_path / "pack").glob("*.md"))
+    assert any(p.name.startswith("run-") for p in saved)
+    assert "Keys found exposed" in (tmp_path / "pack" / "rotation.md").read_text(encoding="utf-8")
+    for value in planted.values():
+        assert [p for p in saved if value.encode() in p.read_bytes()] == []
+        assert [d.args for d in runs if value in d.stdout + d.stderr] == []
