@@ -733,3 +733,32 @@ def test_rotation_notes_list_each_exposed_key_once_with_every_place(tmp_path: Pa
 
 def test_rotation_notes_say_when_no_key_was_found(tmp_path: Path) -> None:
     assert "No check found an exposed key" in _render(tmp_path)["rotation.md"]
+
+
+def test_environment_page_lists_what_the_code_reads_with_its_problems(tmp_path: Path) -> None:
+    run = fixed_run()
+    variable = {
+        "name": "STRIPE_WEBHOOK_SECRET",
+        "read_at": "app/server.py:10",
+        "documented": False,
+        "environments": {"production": "missing", "staging": "set"},
+    }
+    problem = {"level": "fail", "message": "STRIPE_WEBHOOK_SECRET is missing from production"}
+    run["results"].append(
+        _result(
+            "config.env",
+            "acme-app",
+            "fail",
+            "high",
+            stage="deploy",
+            evidence={"variables": [variable], "problems": [problem]},
+        )
+    )
+    page = _render(tmp_path, fixed_input(run=run))["environment.md"]
+    assert "## What the code reads" in page
+    assert "- STRIPE\\_WEBHOOK\\_SECRET is missing from production" in page
+    assert "| `STRIPE_WEBHOOK_SECRET` | `app/server.py:10` | **no** | **missing** | set |" in page
+
+
+def test_environment_page_without_a_config_env_result_has_no_code_section(tmp_path: Path) -> None:
+    assert "What the code reads" not in _render(tmp_path)["environment.md"]

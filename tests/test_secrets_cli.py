@@ -251,3 +251,23 @@ async def test_check_warns_when_history_cannot_be_read_in_full(tmp_path, run_che
 async def test_check_reports_a_missing_repository_as_an_error(tmp_path, run_check) -> None:
     result = (await run_check(repo_sprint(tmp_path, "gone"), "secrets.repo"))["gone"]
     assert result.status is Status.ERROR and "does not exist" in result.summary
+
+
+async def test_the_repository_policy_allows_a_reviewed_value_in_the_logs_too(tmp_path, run_check) -> None:
+    build_repo(tmp_path / "app", [Commit("first", {"app.py": "print('hello')\n"})])
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "ops.log").write_text("posting to " + fakesecrets.value("discord-webhook", 9) + "\n")
+    document = {
+        "sprint": {"client": "Acme", "canonical": "https://www.acme.test/"},
+        "domains": {"apex": "acme.test", "hosts": ["www.acme.test"]},
+        "repo": {"path": "app"},
+        "logs": {"globs": ["logs/*.log"]},
+    }
+    (tmp_path / "sprint.toml").write_text(tomli_w.dumps(document), encoding="utf-8")
+    sprint = load_sprint(tmp_path / "sprint.toml")
+    before = (await run_check(sprint, "logs.redaction"))["logs"]
+    assert before.status is Status.FAIL
+    reviewed = [f["fingerprint"] for f in before.evidence["findings"]]
+    (tmp_path / "app" / POLICY_FILE).write_text(tomli_w.dumps({"allow_fingerprints": reviewed}))
+    after = (await run_check(sprint, "logs.redaction"))["logs"]
+    assert after.status is Status.PASS, after.summary

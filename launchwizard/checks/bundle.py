@@ -42,6 +42,7 @@ from launchwizard.secrets.bundle import (
 )
 from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.model import Finding, SecretScanner
+from launchwizard.secrets.policy import repo_allowlist
 
 MIB = 1024 * 1024
 PAGE_MAX_BODY = 8 * MIB
@@ -365,7 +366,7 @@ async def bundle(ctx: CheckContext) -> list[Result]:
     try:
         scan = await scan_site(
             ctx.net.http,
-            Scanner(),
+            Scanner(allow=repo_allowlist(ctx.sprint.repo)),
             homepage_url(ctx.sprint),
             apex=ctx.sprint.apex,
             budget_s=time_budget(ctx),

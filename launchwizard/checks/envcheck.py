@@ -36,13 +36,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.model import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.config import Environment
-from launchwizard.secrets.engine import Allowlist, Scanner
+from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.envvars import (
     PLATFORM_VARS,
     EnvFile,
@@ -53,7 +53,7 @@ from launchwizard.secrets.envvars import (
     public_prefix,
     survey,
 )
-from launchwizard.secrets.policy import PolicyError, load_policy
+from launchwizard.secrets.policy import repo_allowlist
 
 NO_REPO = "no [repo] path in sprint.toml: add the product's repository to check its environment variables"
 PRODUCTION_NAMES = ("production", "prod")
@@ -98,18 +98,10 @@ async def env(ctx: CheckContext) -> list[Result]:
     if not root.is_dir():
         return [ctx.result(Status.ERROR, f"[repo] path {root} is not a directory")]
     try:
-        found = await asyncio.to_thread(survey, root, Scanner(allow=_allowlist(root)))
+        found = await asyncio.to_thread(survey, root, Scanner(allow=repo_allowlist(root)))
     except OSError as exc:
         return [ctx.result(Status.ERROR, f"could not read the repository: {exc.strerror or exc}")]
     return [verdict(ctx, found, ctx.sprint.environments)]
-
-
-def _allowlist(root: Path) -> Allowlist:
-    """The repository's own secret policy, so this check and `secrets.repo` agree."""
-    try:
-        return load_policy(root).allow
-    except PolicyError:
-        return Allowlist()
 
 
 # ---------------------------------------------------------------- the comparison

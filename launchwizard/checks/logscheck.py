@@ -39,6 +39,7 @@ from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.logscan import KindInfo, Limits, LogScan, MiB, scan_logs
 from launchwizard.secrets.model import Finding
 from launchwizard.secrets.pii import KINDS
+from launchwizard.secrets.policy import repo_allowlist
 
 NO_LOGS = "no [logs] globs in sprint.toml: add globs of the product's log files to check them"
 BUDGET_SHARE = 0.8
@@ -83,7 +84,9 @@ async def logs(ctx: CheckContext) -> list[Result]:
     limits = Limits(deadline=time.monotonic() + BUDGET_SHARE * budget)
     root = ctx.sprint.path.parent
     try:
-        scan = await asyncio.to_thread(scan_logs, patterns, Scanner(), limits, display_root=root)
+        scan = await asyncio.to_thread(
+            scan_logs, patterns, Scanner(allow=repo_allowlist(ctx.sprint.repo)), limits, display_root=root
+        )
     except OSError as exc:
         return [ctx.result(Status.ERROR, f"could not read the logs: {exc.strerror or exc}")]
     return [verdict(ctx, scan, root)]

@@ -23,6 +23,8 @@ from launchwizard.report.pack_run import (
 )
 from launchwizard.report.pack_views import (
     ClockView,
+    CodeEnvView,
+    CodeVariable,
     DecisionView,
     EnvRow,
     EnvTable,
@@ -113,6 +115,7 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         **_sections(pack.store),
         "env_table": _env_table(pack.sprint),
         "exposed": exposed_secrets(run),
+        "code_env": code_env(run),
         "items": items,
         "items_by_id": {item.id: item for item in items},
         "files": FILES,
@@ -221,7 +224,7 @@ def exposed_secrets(run: RunView | None) -> tuple[ExposedSecret, ...]:
             known = by_value.get(key)
             if known is None:
                 by_value[key] = ExposedSecret(
-                    provider=str(item.get("provider", "")),
+                    provider=str(item.get("provider") or "—"),
                     title=str(item.get("title", item["rule"])),
                     redacted=str(item["redacted"]),
                     severity=str(item.get("severity", "")),
@@ -231,6 +234,30 @@ def exposed_secrets(run: RunView | None) -> tuple[ExposedSecret, ...]:
             elif place not in known.places:
                 by_value[key] = replace(known, places=(*known.places, place))
     return tuple(by_value.values())
+
+
+def code_env(run: RunView | None) -> CodeEnvView | None:
+    """The variables the code reads, from the latest config.env result (None: not run)."""
+    result = next((r for r in run.results if r.check == "config.env"), None) if run else None
+    if result is None or not isinstance(result.evidence, dict):
+        return None
+    rows = [row for row in result.evidence.get("variables") or [] if isinstance(row, dict) and "name" in row]
+    environments = tuple(dict.fromkeys(env for row in rows for env in row.get("environments") or {}))
+    variables = tuple(
+        CodeVariable(
+            name=str(row["name"]),
+            read_at=str(row.get("read_at") or ""),
+            documented=bool(row.get("documented")),
+            states=tuple(str((row.get("environments") or {}).get(env, "")) for env in environments),
+        )
+        for row in rows
+    )
+    problems = tuple(
+        str(item["message"])
+        for item in result.evidence.get("problems") or []
+        if isinstance(item, dict) and "message" in item
+    )
+    return CodeEnvView(environments, variables, problems, result.link)
 
 
 def _is_exposed_secret(item: Any) -> bool:

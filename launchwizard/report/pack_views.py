@@ -220,3 +220,23 @@ class ExposedSecret:
     severity: str
     places: tuple[str, ...]
     link: str
+
+
+@dataclass(frozen=True)
+class CodeVariable:
+    """One variable the code reads (config.env): where, whether documented, per environment."""
+
+    name: str
+    read_at: str
+    documented: bool
+    states: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class CodeEnvView:
+    """What config.env found in the code, for the environment page; names only, no values."""
+
+    environments: tuple[str, ...]
+    variables: tuple[CodeVariable, ...]
+    problems: tuple[str, ...]
+    link: str

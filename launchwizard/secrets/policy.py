@@ -60,6 +60,19 @@ def load_policy(root: Path) -> Policy:
     return Policy(allow=allow, baseline=root / baseline if baseline else None)
 
 
+def repo_allowlist(root: Path | None) -> Allowlist:
+    """The allowlist of the product repository, for the checks that scan other places
+    (bundles, logs, env files): one reviewed false positive is allowed everywhere. No
+    repository, or a policy that cannot be read, allows nothing; `secrets.repo` reports
+    the unreadable policy itself."""
+    if root is None or not root.is_dir():
+        return Allowlist()
+    try:
+        return load_policy(root).allow
+    except PolicyError:
+        return Allowlist()
+
+
 def _strings(path: Path, document: dict[str, Any], key: str) -> tuple[str, ...]:
     value = document.get(key, [])
     if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
