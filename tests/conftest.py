@@ -14,12 +14,14 @@ from launchwizard.checks.runner import Runner
 from launchwizard.cli import main
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.demo.lab import Lab
+from launchwizard.demo.sites_bundle import bundle_hosts, bundle_zones
 
 
 @pytest.fixture(scope="session")
 def lab() -> Iterator[Lab]:
-    """The local lab, started once per session because making certificates costs time."""
-    with Lab() as running:
+    """The local lab, started once per session because making certificates costs time; with
+    the bundle sites, which only the tests use."""
+    with Lab(extra_hosts=bundle_hosts(), extra_zones=bundle_zones()) as running:
         yield running
 
 

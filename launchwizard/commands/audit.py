@@ -62,6 +62,7 @@ def demo(args: argparse.Namespace) -> int:
 
     with Lab(latency_s=args.latency_ms / 1000) as lab, tempfile.TemporaryDirectory() as tmp:
         sprint = write_lab_sprint(lab, Path(tmp))
+        build_product(Path(tmp))
         report = _run(sprint, args)
     _print_report(report, sprint, args, source="the demo lab on 127.53.0.0/16")
     return _exit_code(report, args.fail_on)
@@ -75,6 +76,7 @@ def lab(args: argparse.Namespace) -> int:
     with Lab(latency_s=args.latency_ms / 1000) as lab:
         sprint = write_lab_sprint(lab, args.dir)
         print(f"lab running; sprint.toml written to {sprint.path}", file=sys.stderr)
+        build_product(args.dir)
         print(f"in another terminal: launchwizard check --config {sprint.path}", file=sys.stderr)
         print("press Ctrl-C to stop", file=sys.stderr)
         try:
@@ -91,18 +93,29 @@ def lab(args: argparse.Namespace) -> int:
 def write_lab_sprint(lab: Any, directory: Path) -> Sprint:
     """Write the lab's demo sprint.toml into `directory` and load it like a user's.
 
-    The demo product's repository and logs are made beside it on first use.
+    It points at the demo product's repository and logs, which `build_product` makes.
     """
     import tomli_w
 
     from launchwizard.config import load_sprint
-    from launchwizard.demo.product import ensure_demo_product
+    from launchwizard.demo.product import demo_product_tables
 
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / "sprint.toml"
-    document = {**lab.demo_sprint(), **ensure_demo_product(directory)}
+    document = {**lab.demo_sprint(), **demo_product_tables(directory)}
     path.write_text(tomli_w.dumps(document), encoding="utf-8")
     return load_sprint(path)
+
+
+def build_product(directory: Path) -> None:
+    """The demo product's repository and logs beside its sprint.toml, on first use.
+
+    `launchwizard lab` makes them after it announces it is running: the wizard opens
+    meanwhile, and the product is ready long before anyone can run a check on it.
+    """
+    from launchwizard.demo.product import build_demo_product
+
+    build_demo_product(directory)
 
 
 def _run(sprint: Sprint, args: argparse.Namespace) -> RunReport:

@@ -23,7 +23,15 @@ import dns.rdatatype
 
 from launchwizard.demo.certs import LabPKI
 from launchwizard.demo.dns_server import Authority, DnsServer
-from launchwizard.demo.scenario import NAMESERVERS, PRIMARY_NS, WEB_HOSTS, ZONES, ZoneSpec, zone_text
+from launchwizard.demo.scenario import (
+    NAMESERVERS,
+    PRIMARY_NS,
+    WEB_HOSTS,
+    ZONES,
+    WebHost,
+    ZoneSpec,
+    zone_text,
+)
 from launchwizard.demo.web_server import CLIENT_GONE, WebServer, tls_context
 
 BIND_ATTEMPTS = 50
@@ -85,13 +93,17 @@ class Lab:
         latency_s: float = 0.0,
         workdir: Path | None = None,
         extra_zones: Sequence[ZoneSpec] = (),
+        extra_hosts: Sequence[WebHost] = (),
     ) -> None:
-        """`extra_zones` are served besides the scenario's (the email bench adds twenty)."""
+        """`extra_zones` and `extra_hosts` are served besides the scenario's: the email bench
+        adds twenty zones, the tests add the bundle sites (each host costs a certificate at
+        start, which the demo should not pay for)."""
         self._latency = latency_s
         self._lock = threading.Lock()
         self._own_workdir = workdir is None
         self._workdir = workdir
         self._authorities = {ns: build_authority(ns, extra_zones) for ns in NAMESERVERS}
+        self._hosts: tuple[WebHost, ...] = (*WEB_HOSTS, *extra_hosts)
         self._ports: dict[str, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
@@ -123,7 +135,7 @@ class Lab:
     def address_of(self, host: str) -> str:
         """The loopback address `host` is served on (web hosts, their aliases, or its A record)."""
         name = host.lower().rstrip(".")
-        for web in WEB_HOSTS:
+        for web in self._hosts:
             if name in web.names:
                 return web.address
         query = dns.message.make_query(f"{name}.", dns.rdatatype.A)
@@ -177,7 +189,7 @@ class Lab:
         self._workdir = workdir
         pki = LabPKI(workdir)
         self.ca_bundle = pki.root_pem
-        contexts = {h.name: tls_context(h, pki.issue(h.name, h.cert, h.cert_names)) for h in WEB_HOSTS}
+        contexts = {h.name: tls_context(h, pki.issue(h.name, h.cert, h.cert_names)) for h in self._hosts}
         web = self._web_servers(contexts)
         sockets = self._bind(web)
         ready = threading.Event()
@@ -224,7 +236,7 @@ class Lab:
     def _web_servers(self, contexts: dict[str, Any]) -> dict[str, WebServer]:
         """One WebServer per address, holding the hosts that live there."""
         by_address = defaultdict(list)
-        for h in WEB_HOSTS:
+        for h in self._hosts:
             by_address[h.address].append(h)
         return {address: WebServer(hosts, contexts, self.latency) for address, hosts in by_address.items()}
 

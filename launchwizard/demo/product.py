@@ -163,13 +163,12 @@ def _chat_log() -> bytes:
     return gzip.compress("".join(json.dumps(row) + "\n" for row in rows).encode())
 
 
-def ensure_demo_product(directory: Path) -> dict[str, Any]:
-    """Build acme-app/ in `directory` unless it exists; the sprint.toml tables that point at it.
+def demo_product_tables(directory: Path) -> dict[str, Any]:
+    """The sprint.toml tables that point at acme-app/ in `directory` (built or not yet).
 
     Without git on this machine the demo keeps its logs and environments but has no
-    repository to scan, and says so through the checks' skip reasons.
+    repository to scan.
     """
-    root = directory / PRODUCT_DIR
     tables: dict[str, Any] = {
         "logs": {"globs": [f"{PRODUCT_DIR}/logs/*.log", f"{PRODUCT_DIR}/logs/*.jsonl.gz"]},
         "environments": {
@@ -177,13 +176,20 @@ def ensure_demo_product(directory: Path) -> dict[str, Any]:
             "staging": {"variables": list(STAGING_VARIABLES)},
         },
     }
-    if not root.exists():
-        _write_logs(root / "logs")
-        if shutil.which("git") is not None:
-            build_repo(root, commits())
-    if (root / ".git").exists():
+    if (directory / PRODUCT_DIR / ".git").exists() or shutil.which("git") is not None:
         tables["repo"] = {"path": PRODUCT_DIR}
     return tables
+
+
+def build_demo_product(directory: Path) -> None:
+    """Make acme-app/ (logs, then the git repository) unless it exists: the operator's
+    edits to it are kept across restarts."""
+    root = directory / PRODUCT_DIR
+    if root.exists():
+        return
+    _write_logs(root / "logs")
+    if shutil.which("git") is not None:
+        build_repo(root, commits())
 
 
 def _write_logs(logs: Path) -> None:

@@ -11,7 +11,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from launchwizard.demo.sites_bundle import bundle_hosts, bundle_zones, demo_routes
+from launchwizard.demo.sites_bundle import demo_routes
 from launchwizard.demo.zones_mail import mail_hosts, mail_zones
 from launchwizard.demo.zones_message import message_zones
 from launchwizard.demo.zones_spf import spf_zones
@@ -290,7 +290,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
     ),
 )
 
-WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts() + bundle_hosts()
+WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts()
 
 # ---------------------------------------------------------------- zones
 
@@ -347,7 +347,6 @@ ZONES: tuple[ZoneSpec, ...] = (
         records=(("@", "A", "127.53.3.2"),),
     ),
     *mail_zones(),
-    *bundle_zones(),
     *spf_zones(),
     *message_zones(),
 )
