@@ -326,6 +326,7 @@ SCENARIOS = (
     "huge.bundle.test",
     "garbage.bundle.test",
     "stalled.bundle.test",
+    "chunks.bundle.test",
     "nowhere.bundle.test",
 )
 
@@ -421,6 +422,40 @@ async def test_inline_block_findings_point_at_the_page_line(results) -> None:
     finding = next(f for f in _findings(results["leaky.bundle.test"]) if f["kind"] == "inline")
     assert finding["line"] > 1
     assert finding["column"] > 1
+
+
+async def test_lazy_chunks_named_by_a_script_are_fetched_and_scanned(results) -> None:
+    result = results["chunks.bundle.test"]
+    assert (result.status, result.severity) == (Status.FAIL, Severity.CRITICAL)
+    chunks = {r["url"]: r for r in result.evidence["resources"] if r["kind"] == "chunk"}
+    site = "https://chunks.bundle.test/assets/"
+    assert set(chunks) == {f"{site}vendor-c3d1.js", f"{site}Settings-d4f0.js", f"{site}Chat-b2e9.js"}
+    assert chunks[f"{site}Chat-b2e9.js"]["scanned"] is True
+    assert chunks[f"{site}Settings-d4f0.js"]["error"] == "not served (HTTP 404)"
+    assert "incomplete" not in chunks[f"{site}Settings-d4f0.js"]
+    assert [(f["rule"], f["url"]) for f in _findings(result)] == [
+        ("anthropic-api-key", f"{site}Chat-b2e9.js")
+    ]
+    assert result.evidence["scanned"]["scripts"] == 3
+
+
+def test_chunk_paths_resolve_like_a_browser_and_bare_names_are_left_alone() -> None:
+    from launchwizard.secrets.bundle import chunk_refs
+
+    text = (
+        'import("./lazy.js");d=["assets/vendor.js"];e("react.js");u="/abs/y.mjs";'
+        'm="../up/z.js";n="https://cdn.example/a.js";o="node_modules/q/r.js";c="assets/x.css"'
+    )
+    assert chunk_refs(text, "https://s.test/app/assets/index.js") == [
+        "https://s.test/app/assets/lazy.js",
+        "https://s.test/app/assets/vendor.js",
+        "https://s.test/abs/y.mjs",
+        "https://s.test/app/up/z.js",
+    ]
+    manifest = '"static/chunks/pages/chat-1a.js"'
+    assert chunk_refs(manifest, "https://s.test/_next/static/b1/_buildManifest.js") == [
+        "https://s.test/_next/static/chunks/pages/chat-1a.js"
+    ]
 
 
 async def test_script_that_redirects_forever_gets_its_own_reason(results) -> None:

@@ -30,6 +30,7 @@ from launchwizard.secrets.bundle import (
     Resource,
     Skipped,
     SourceMapError,
+    chunk_refs,
     decode_data_url,
     extract_page,
     is_data_ref,
@@ -113,7 +114,7 @@ class SiteScan:
         """How many scripts, inline blocks and maps went through the rules, and their size."""
         rows = [r for r in self.rows() if r.scanned]
         return {
-            "scripts": sum(1 for r in rows if r.kind == "script"),
+            "scripts": sum(1 for r in rows if r.kind in ("script", "chunk")),
             "inline": sum(1 for r in rows if r.kind == "inline"),
             "maps": sum(1 for r in rows if r.kind == "map"),
             "bytes": sum(r.bytes for r in rows),
@@ -181,6 +182,7 @@ class _Crawl:
         self.scan = scan
         self._gate = asyncio.Semaphore(CONCURRENT_FETCHES)
         self._maps: set[str] = set()
+        self._scripts: set[str] = set()
 
     async def find(self, text: str, path: str, where: Resource, block: InlineScript | None = None) -> None:
         """Scan one text and keep its findings, placed in the page when it is an inline block."""
@@ -241,6 +243,7 @@ class _Crawl:
         """Fetch and scan every script (and its maps) concurrently until the deadline."""
         rows = [Resource(public_url(u), "script", third_party=not self.first_party(u)) for u in urls]
         self.scan.resources += rows
+        self._scripts.update(urls)
         tasks = [asyncio.create_task(self.script(url, row)) for url, row in zip(urls, rows, strict=True)]
         if not tasks:
             return
@@ -273,7 +276,27 @@ class _Crawl:
         await self.find(text, row.url, row)
         row.done = True
         refs = source_map_refs(text, response.headers)
-        await asyncio.gather(*(self.source_map(ref, response.url, row) for ref in refs))
+        await asyncio.gather(
+            *(self.source_map(ref, response.url, row) for ref in refs),
+            *(self.script(chunk, chunk_row) for chunk, chunk_row in self._chunks(text, response.url, row)),
+        )
+
+    def _chunks(self, text: str, script_url: str, script: Resource) -> list[tuple[str, Resource]]:
+        """The lazy chunks a first-party script names and nobody fetched yet, within the
+        limit on scripts; each gets its own row, after the script that named it."""
+        if script.third_party:
+            return []
+        fresh = [u for u in chunk_refs(text, script_url) if u not in self._scripts and self.first_party(u)]
+        chunks = []
+        for url in fresh:
+            if len(self._scripts) >= MAX_SCRIPTS:
+                self.scan.skipped.append(Skipped(public_url(url), f"over the limit of {MAX_SCRIPTS} scripts"))
+                continue
+            self._scripts.add(url)
+            row = Resource(public_url(url), "chunk")
+            self.scan.resources.append(row)
+            chunks.append((url, row))
+        return chunks
 
     async def source_map(self, ref: str, script_url: str, script: Resource) -> None:
         """Read one advertised map: decoded in place when inline, fetched when it is a URL."""

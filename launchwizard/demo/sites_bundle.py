@@ -19,6 +19,8 @@ Scenarios (each is the homepage host of a test):
   huge.bundle.test     a one-line minified script of several MB with one key in the middle
   garbage.bundle.test  the homepage is binary garbage, not HTML
   stalled.bundle.test  a clean script, and one on hang.lab.test that never answers
+  chunks.bundle.test   its entry script loads lazy chunks it names (Vite style): one holds
+                       a key, one is clean, one is not deployed (404)
   widgets.vendor.test  the third-party host (an embed with a key, a clean analytics script)
 """
 
@@ -43,6 +45,7 @@ ADDRESSES = {
     "huge.bundle.test": "127.53.4.105",
     "garbage.bundle.test": "127.53.4.106",
     "stalled.bundle.test": "127.53.4.107",
+    "chunks.bundle.test": "127.53.4.108",
 }
 SEED = 11
 HUGE_SCRIPT_CHARS = 5 * 1024 * 1024
@@ -259,6 +262,24 @@ def _stalled_routes() -> Routes:
     return {"/": _html(_page("Stalled Co", body=body)), "/app.js": _script("var ready=!0;\n")}
 
 
+CHUNKED_SECRET_PATH = "/assets/Chat-b2e9.js"
+
+
+def _chunks_routes() -> Routes:
+    entry = (
+        'const __vite__deps=["assets/vendor-c3d1.js","assets/Settings-d4f0.js"];'
+        'const Chat=()=>import("./Chat-b2e9.js");export{Chat};\n'
+    )
+    chat = f'export const client=new Anthropic({{apiKey:"{value("anthropic-api-key", SEED + 1)}"}});\n'
+    body = '  <script type="module" src="/assets/index-a1f7.js"></script>\n'
+    return {
+        "/": _html(_page("Chunks Co", body=body)),
+        "/assets/index-a1f7.js": _script(entry),
+        CHUNKED_SECRET_PATH: _script(chat),
+        "/assets/vendor-c3d1.js": _script("export const h=(t,e)=>({t,e});\n"),
+    }
+
+
 # ---------------------------------------------------------------- the demo product
 
 
@@ -307,6 +328,7 @@ def bundle_hosts() -> tuple[WebHost, ...]:
         "huge.bundle.test": _huge_routes,
         "garbage.bundle.test": _garbage_routes,
         "stalled.bundle.test": _stalled_routes,
+        "chunks.bundle.test": _chunks_routes,
     }
     return tuple(host(name, ADDRESSES[name], https=build()) for name, build in routes.items())
 

@@ -483,6 +483,48 @@ def source_map_refs(text: str, headers: Iterable[tuple[str, str]]) -> list[str]:
     return list(dict.fromkeys(refs))
 
 
+_CHUNK_LITERAL = re.compile(
+    r"""(?<![\w$])["'`]((?:\.{1,2}/|/)?(?:[\w@~.-]{1,100}/){0,12}[\w@~.-]{1,120}\.m?js)["'`]"""
+)
+
+
+def chunk_refs(text: str, script_url: str, *, limit: int = MAX_SCRIPTS) -> list[str]:
+    """Scripts a bundle loads on demand, from the paths it names in string literals.
+
+    Bundlers write lazy chunks as literal paths: Vite `import("./Chat-1a2b.js")` and its
+    preload lists (`"assets/Chat-1a2b.js"`), the Next.js build manifest
+    (`"static/chunks/pages/chat-1a2b.js"`). A path with a directory or a `./` is resolved
+    like a browser would (against the site root, the script's folder, or the folder the
+    path's first part names in the script's own URL); a bare file name is too ambiguous
+    to fetch. Webpack runtimes that build chunk names in code are not followed.
+    """
+    found: dict[str, None] = {}
+    for match in _CHUNK_LITERAL.finditer(text):
+        ref = match.group(1)
+        if "/" not in ref or "node_modules/" in ref or "//" in ref:
+            continue
+        resolved = resolve_ref(ref, _chunk_base(ref, script_url))
+        if isinstance(resolved, str) and resolved != script_url:
+            found.setdefault(resolved, None)
+            if len(found) >= limit:
+                break
+    return list(found)
+
+
+def _chunk_base(ref: str, script_url: str) -> str:
+    """Where a relative chunk path starts: "assets/x.js" named by /app/assets/index.js
+    means /app/assets/x.js, not /app/assets/assets/x.js."""
+    if ref.startswith(("/", "./", "../")):
+        return script_url
+    first = ref.split("/", 1)[0]
+    parts = urlsplit(script_url)
+    marker = f"/{first}/"
+    if marker in parts.path:
+        prefix = parts.path[: parts.path.index(marker) + 1]
+        return f"{parts.scheme}://{parts.netloc}{prefix}"
+    return script_url
+
+
 def is_data_ref(ref: str) -> bool:
     return _scheme_of(_clean_ref(ref)) == "data"
 
