@@ -193,9 +193,11 @@ def test_a_single_file_can_be_scanned(tmp_path, capsys, run_cli) -> None:
 
 
 def test_this_project_practises_what_it_preaches(capsys, run_cli) -> None:
-    """Our own tree holds no key-shaped text: every test key is generated at run time."""
+    """Our own tree and history hold no key-shaped text: every test key is generated at run
+    time, and the one test canary carries an allow marker (which covers its older commits)."""
     root = Path(__file__).resolve().parent.parent
-    code, out, _ = run_cli(capsys, "secrets", str(root), "--fail-on", "low")
+    history = ["--history"] if (root / ".git").exists() else []
+    code, out, _ = run_cli(capsys, "secrets", str(root), *history, "--fail-on", "low")
     assert code == 0, out
 
 
@@ -271,3 +273,19 @@ async def test_the_repository_policy_allows_a_reviewed_value_in_the_logs_too(tmp
     (tmp_path / "app" / POLICY_FILE).write_text(tomli_w.dumps({"allow_fingerprints": reviewed}))
     after = (await run_check(sprint, "logs.redaction"))["logs"]
     assert after.status is Status.PASS, after.summary
+
+
+def test_an_allow_marker_added_later_also_accepts_the_older_commits(tmp_path, capsys, run_cli) -> None:
+    line = fakesecrets.line("huggingface-token", 12)
+    repo = build_repo(
+        tmp_path / "app",
+        [
+            Commit("demo token", {"demo.py": line + "\n"}),
+            Commit("reviewed", {"demo.py": line + "  # launchwizard:allow (revoked demo token)\n"}),
+            Commit("other", {"jobs.py": fakesecrets.line("replicate-api-token", 12) + "\n", "demo.py": None}),
+            Commit("gone", {"jobs.py": None}),
+        ],
+    )
+    code, out, _ = run_cli(capsys, "secrets", str(repo), "--history", "--format", "json")
+    assert code == 1
+    assert [f["rule"] for f in json.loads(out)["findings"]] == ["replicate-api-token"]

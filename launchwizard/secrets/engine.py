@@ -218,6 +218,10 @@ class Scanner:
         self._keywords = KeywordIndex(by_keyword)
         self._rules_by_keyword = {k: tuple(v) for k, v in by_keyword.items()}
         self._always = tuple(i for i, rule in enumerate(self.rules) if not rule.keywords)
+        self.allowed_inline: set[str] = set()
+        """Fingerprints of findings an inline marker allowed. A marker added today sits on
+        the current line only; the history scan uses this to accept the same finding in the
+        commits from before the marker was written."""
 
     def skips_path(self, path: str) -> bool:
         """True for paths never worth scanning: images, fonts, archives, lock files, vendored
@@ -346,9 +350,12 @@ class Scanner:
         findings: list[Finding] = []
         for hit in hits:
             line, column = lines.locate(hit.start)
-            if hit.rule.id in self._skipped_rules or _marked_allowed(lowered, hit.span_start, hit.span_end):
+            if hit.rule.id in self._skipped_rules:
                 continue
             finding = self._finding(hit, path, line, column, source)
+            if _marked_allowed(lowered, hit.span_start, hit.span_end):
+                self.allowed_inline.add(finding.fingerprint)
+                continue
             if finding.fingerprint not in self.allow.fingerprints:
                 findings.append(finding)
         findings.sort(key=lambda f: (f.line, f.column, f.rule))

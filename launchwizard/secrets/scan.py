@@ -60,7 +60,8 @@ def scan_path(
         notes.extend(scan.notes)
         if gap:
             notes.append(gap)
-        found = merge_history(found, list(scan.findings))
+        reviewed = scanner.allowed_inline
+        found = merge_history(found, [f for f in scan.findings if f.fingerprint not in reviewed])
         stats.update(commits=scan.commits, blobs=scan.blobs_scanned)
     result = _finish(root, policy, baseline, found, notes, stats, history=history)
     result.worktree, result.history, result.history_gap = worktree, scan, gap
