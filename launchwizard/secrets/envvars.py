@@ -23,15 +23,23 @@ from __future__ import annotations
 import bisect
 import os
 import re
-import subprocess
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
 from launchwizard.checks.model import Severity
-from launchwizard.secrets.gitlog import discovery_env, git_argv
 from launchwizard.secrets.model import Finding, SecretScanner
+from launchwizard.secrets.repo import (
+    GIT_MISSING,
+    NOT_A_REPOSITORY,
+    RepoError,
+    RepoProbe,
+    first_line,
+    list_git_files,
+    probe_repo,
+    run_git,
+)
 
 GIT_TIMEOUT_S = 30.0
 MAX_LISTED_FILES = 200_000
@@ -155,14 +163,19 @@ class RepoFiles:
 
 
 def list_repo_files(root: Path) -> RepoFiles:
-    """Tracked plus untracked-but-not-ignored files when `root` is in a git work tree,
-    else every file under it; dependency, build and cache directories are left out."""
-    tracked = _git_ls_files(root, "--cached")
-    if isinstance(tracked, str):
-        return _walk(root, note=tracked)
-    others = _git_ls_files(root, "--others", "--exclude-standard")
-    if isinstance(others, str):
-        return _walk(root, note=others)
+    """Tracked plus untracked-but-not-ignored files when `root` is a git work tree (listed
+    the way `secrets.repo` lists them), else every file under it; dependency, build and
+    cache directories are left out."""
+    top = root.resolve()
+    try:
+        probe = probe_repo(top, timeout=GIT_TIMEOUT_S)
+        if probe.kind != "git":
+            return _walk(root, note=_not_listed_by_git(probe))
+        tracked, others = list_git_files(top, timeout=GIT_TIMEOUT_S)
+    except RepoError as exc:
+        return _walk(root, note=str(exc))
+    except OSError as exc:
+        return _walk(root, note=f"git could not run: {exc.strerror or exc}")
     listed = [path for path in dict.fromkeys((*tracked, *others)) if not _in_skipped_dir(path)]
     return RepoFiles(
         root=root,
@@ -173,38 +186,10 @@ def list_repo_files(root: Path) -> RepoFiles:
     )
 
 
-def _git_ls_files(root: Path, *args: str) -> list[str] | str:
-    """`git ls-files -z ARGS` in `root`: the paths, or the plain reason git could not list."""
-    output = run_git(root, "ls-files", "-z", *args)
-    if isinstance(output, str):
-        return output
-    return [os.fsdecode(raw) for raw in output.split(b"\0") if raw]
-
-
-def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT_S) -> bytes | str:
-    """Run one git command safely in `root` (no hooks, fsmonitor, pager or prompts; no
-    discovery above `root`): its stdout, or the plain reason it failed."""
-    try:
-        done = subprocess.run(
-            git_argv(*args),
-            cwd=root,
-            env=discovery_env(root.resolve()),
-            stdin=subprocess.DEVNULL,
-            capture_output=True,
-            timeout=timeout,
-            check=False,
-        )
-    except FileNotFoundError:
-        return "git is not installed"
-    except subprocess.TimeoutExpired:
-        return f"git {args[0]} did not finish within {timeout:g} s"
-    except OSError as exc:
-        return f"git could not run: {exc.strerror or exc}"
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        reason = message[0] if message else f"exit code {done.returncode}"
-        return f"git {args[0]} failed: {reason.removeprefix('fatal: ')}"
-    return done.stdout
+def _not_listed_by_git(probe: RepoProbe) -> str:
+    if probe.git_missing:
+        return GIT_MISSING
+    return "a bare repository has no work tree" if probe.kind == "bare" else NOT_A_REPOSITORY
 
 
 def _walk(root: Path, *, note: str) -> RepoFiles:
@@ -238,10 +223,26 @@ def is_test_path(path: str) -> bool:
     return any(part in TEST_DIRS for part in parts[:-1]) or _TEST_FILE.match(parts[-1]) is not None
 
 
+def _git_output(root: Path, *args: str) -> bytes | str:
+    """A git command's stdout, or the plain reason it gave none."""
+    try:
+        done = run_git(root.resolve(), *args, timeout=GIT_TIMEOUT_S)
+    except FileNotFoundError:
+        return GIT_MISSING
+    except RepoError as exc:
+        return str(exc)
+    except OSError as exc:
+        return f"git could not run: {exc.strerror or exc}"
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace")
+        return f"git {args[0]} failed: {first_line(stderr, done.returncode)}"
+    return done.stdout
+
+
 def env_files_in_history(root: Path) -> list[str] | str:
     """Every `.env`-style path ever added in any commit on any ref (relative to `root`),
     or the plain reason git could not tell."""
-    output = run_git(
+    output = _git_output(
         root,
         "log",
         "--all",

@@ -305,7 +305,7 @@ def checked_root(root: Path) -> Path:
     return resolved
 
 
-def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
+def run_git(root: Path, *args: str, timeout: float = GIT_TIMEOUT_S) -> subprocess.CompletedProcess[bytes]:
     """A short git command in `root` (FileNotFoundError when git is missing)."""
     try:
         return subprocess.run(
@@ -314,17 +314,22 @@ def run_git(root: Path, *args: str) -> subprocess.CompletedProcess[bytes]:
             env=discovery_env(root),
             stdin=subprocess.DEVNULL,
             capture_output=True,
-            timeout=GIT_TIMEOUT_S,
+            timeout=timeout,
         )
     except subprocess.TimeoutExpired:
-        raise RepoError(f"{root}: git did not answer within {GIT_TIMEOUT_S:.0f} s") from None
+        raise RepoError(f"{root}: git did not answer within {timeout:g} s") from None
 
 
-def probe_repo(root: Path) -> RepoProbe:
+def probe_repo(root: Path, *, timeout: float = GIT_TIMEOUT_S) -> RepoProbe:
     """Is `root` the top of a git repository (with a work tree?), and is it shallow?"""
     try:
         done = run_git(
-            root, "rev-parse", "--is-bare-repository", "--is-inside-git-dir", "--is-shallow-repository"
+            root,
+            "rev-parse",
+            "--is-bare-repository",
+            "--is-inside-git-dir",
+            "--is-shallow-repository",
+            timeout=timeout,
         )
     except FileNotFoundError:
         return RepoProbe("directory", git_missing=True)
@@ -340,17 +345,17 @@ def probe_repo(root: Path) -> RepoProbe:
     return RepoProbe("bare" if no_work_tree else "git", shallow=shallow == "true")
 
 
-def list_git_files(root: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def list_git_files(root: Path, *, timeout: float = GIT_TIMEOUT_S) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(tracked files, untracked files git does not ignore), as paths relative to root."""
-    tracked = _ls_files(root, "--cached")
-    untracked = _ls_files(root, "--others", "--exclude-standard")
+    tracked = _ls_files(root, "--cached", timeout=timeout)
+    untracked = _ls_files(root, "--others", "--exclude-standard", timeout=timeout)
     return tracked, untracked
 
 
-def _ls_files(root: Path, *which: str) -> tuple[str, ...]:
+def _ls_files(root: Path, *which: str, timeout: float) -> tuple[str, ...]:
     """`git ls-files -z`, with the work tree pinned to root (a core.worktree in the
     repository's config could otherwise send the untracked-file walk elsewhere)."""
-    done = run_git(root, f"--work-tree={root}", "ls-files", "-z", *which)
+    done = run_git(root, f"--work-tree={root}", "ls-files", "-z", *which, timeout=timeout)
     if done.returncode != 0:
         stderr = done.stderr.decode("utf-8", "replace")
         raise RepoError(f"{root}: git cannot list the files: {first_line(stderr, done.returncode)}")
