@@ -19,6 +19,7 @@ from typing import Any
 
 from launchwizard.demo import fakesecrets
 from launchwizard.demo.gitrepo import Commit, build_repo
+from launchwizard.secrets.pii import luhn_valid
 
 PRODUCT_DIR = "acme-app"
 PUBLIC_VARIABLES = ("NEXT_PUBLIC_SUPABASE_URL", "NEXT_PUBLIC_SUPABASE_ANON_KEY")
@@ -128,12 +129,8 @@ def made_up_card(seed: int) -> str:
     written into this repository.
     """
     rng = random.Random(f"card:{seed}")
-    body = [4, 9, 1, 7] + [rng.randrange(10) for _ in range(11)]
-    total = 0
-    for position, digit in enumerate(reversed(body)):
-        doubled = digit * 2 if position % 2 == 0 else digit
-        total += doubled - 9 if doubled > 9 else doubled
-    digits = "".join(map(str, body)) + str((10 - total % 10) % 10)
+    body = "4917" + "".join(str(rng.randrange(10)) for _ in range(11))
+    digits = next(body + check for check in "0123456789" if luhn_valid(body + check))
     return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
 
 

@@ -403,16 +403,15 @@ def merge_overlaps(
         hit = inside or by_hash.get(finding.secret_hash)
         if hit is None:
             kept.append(finding)
-        elif finding.exposure == "secret" and _rank(KINDS[hit.kind].severity) > _rank(finding.severity):
+        elif (
+            finding.exposure == "secret"
+            and SEVERITY_RANK[KINDS[hit.kind].severity] > SEVERITY_RANK[finding.severity]
+        ):
             continue
         else:
             kept.append(finding)
             dropped.add(id(hit))
     return kept, [hit for hit in hits if id(hit) not in dropped]
-
-
-def _rank(severity: Severity) -> int:
-    return SEVERITY_RANK[severity]
 
 
 def _size(count: int) -> str:

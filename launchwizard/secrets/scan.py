@@ -14,7 +14,7 @@ from pathlib import Path
 from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.model import Finding
 from launchwizard.secrets.policy import Policy, load_baseline, load_policy, split_baselined
-from launchwizard.secrets.repo import HistoryScan, WorktreeScan, scan_history, scan_worktree
+from launchwizard.secrets.repo import HistoryScan, RepoError, WorktreeScan, scan_history, scan_worktree
 from launchwizard.secrets.report import ScanReport
 
 SHALLOW_NOTE = "shallow clone: commits older than the clone's depth were not scanned"
@@ -70,8 +70,6 @@ def scan_path(
 
 
 def _read(path: Path) -> bytes:
-    from launchwizard.secrets.repo import RepoError
-
     try:
         return path.read_bytes()
     except OSError as exc:
