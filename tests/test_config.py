@@ -240,6 +240,22 @@ def test_canonical_for_canonical_host_outside_www() -> None:
 # --------------------------------------------------------------------------- the example
 
 
+def test_subdomains_and_approved_origins_are_normalised() -> None:
+    text = BASE.replace(
+        'hosts = ["acme.test", "www.acme.test"]\n',
+        'hosts = ["acme.test", "www.acme.test"]\nsubdomains = ["Docs.acme.test.", "acme.test"]\n',
+    )
+    text += '[edge]\napproved_origins = ["HTTPS://App.Acme.test/", "http://localhost:8080"]\n'
+    sprint = parse_sprint(text, WHERE)
+    assert sprint.subdomains == ("docs.acme.test", "acme.test")
+    assert sprint.edge.approved_origins == ("https://app.acme.test", "http://localhost:8080")
+
+
+def test_subdomains_and_origins_default_to_none() -> None:
+    sprint = parse_sprint(BASE, WHERE)
+    assert sprint.subdomains == () and sprint.edge.approved_origins == ()
+
+
 def test_example_loads() -> None:
     sprint = load_sprint(EXAMPLE)
     assert isinstance(sprint, Sprint)
@@ -249,7 +265,8 @@ def test_example_loads() -> None:
 
 EVERY_KEY = {
     "sprint": ["client", "canonical"],
-    "domains": ["apex", "hosts"],
+    "domains": ["apex", "hosts", "subdomains"],
+    "edge": ["approved_origins"],
     "dns.expect": ["A", "AAAA", "CNAME"],
     "redirects": [],
     "email": ["domain", "dkim_selectors", "sender_ips", "approved_includes", "message"],
@@ -348,6 +365,28 @@ ERROR_CASES: list[tuple[str, str, str, int | None, str]] = [
         "domains.hosts[2]",
         10,
         "'app..acme.test' is not a valid host name: it has an empty label",
+    ),
+    (
+        "subdomain-outside-apex",
+        with_domains('apex = "acme.test"\nhosts = ["acme.test"]\nsubdomains = ["docs.other.test"]\n'),
+        "domains.subdomains[0]",
+        8,
+        "'docs.other.test' is not under the apex 'acme.test'",
+    ),
+    (
+        "origin-with-path",
+        BASE + '[edge]\napproved_origins = ["https://www.acme.test/app"]\n',
+        "edge.approved_origins[0]",
+        9,
+        "'https://www.acme.test/app' is not an origin: expected scheme and host only, like "
+        "'https://www.acme.test'",
+    ),
+    (
+        "origin-duplicate-after-normalising",
+        BASE + '[edge]\napproved_origins = ["https://WWW.acme.test", "https://www.acme.test:443/"]\n',
+        "edge.approved_origins[1]",
+        9,
+        "'https://www.acme.test:443/' is listed twice (also at edge.approved_origins[0])",
     ),
     (
         "hosts-not-list",

@@ -547,18 +547,31 @@ async def test_untrusted_certificate_is_a_tls_error(client: HttpClient, host: st
 
 async def test_follow_records_each_hop(lab: Lab, client: HttpClient) -> None:
     chain = await client.follow("http://good.lab.test/")
-    assert chain.hops == [
+    assert [hop.to_json() for hop in chain.hops] == [
         Hop(
             url="http://good.lab.test/",
             status=301,
             location="https://good.lab.test/",
             address=f"127.53.2.1:{lab.ports['http']}",
-        ),
-        Hop(url="https://good.lab.test/", status=200, address=f"127.53.2.1:{lab.ports['https']}"),
+        ).to_json(),
+        Hop(url="https://good.lab.test/", status=200, address=f"127.53.2.1:{lab.ports['https']}").to_json(),
     ]
+    assert ("location", "https://good.lab.test/") in chain.hops[0].headers
     assert (chain.error, chain.error_kind) == (None, None)
     assert chain.final is not None and chain.final.status == 200
+    assert chain.hops[1].headers == chain.final.headers
     assert chain.final_url == "https://good.lab.test/"
+
+
+async def test_follow_once_fetches_a_chain_once_for_every_caller(lab: Lab, client: HttpClient) -> None:
+    lab.reset_rate_limits()
+    first, second = await asyncio.gather(
+        client.follow_once("https://ratelimit.edge.test/login"),
+        client.follow_once("https://ratelimit.edge.test/login"),
+    )
+    assert first is second
+    assert first.final is not None and first.final.status == 200
+    assert len(lab.arrivals("ratelimit.edge.test", "/login")) == 1
 
 
 async def test_redirect_loop_is_detected(client: HttpClient) -> None:

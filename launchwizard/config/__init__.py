@@ -20,6 +20,7 @@ from __future__ import annotations
 from launchwizard.config.errors import ConfigError
 from launchwizard.config.load import load_sprint, parse_sprint
 from launchwizard.config.model import (
+    EdgeConfig,
     EmailConfig,
     Endpoint,
     Environment,
@@ -34,6 +35,7 @@ from launchwizard.config.model import (
 
 __all__ = [
     "ConfigError",
+    "EdgeConfig",
     "EmailConfig",
     "Endpoint",
     "Environment",

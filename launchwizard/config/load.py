@@ -16,7 +16,14 @@ from launchwizard.config.errors import ConfigError
 from launchwizard.config.fields import Reader, reject_unknown_keys
 from launchwizard.config.model import Sprint
 from launchwizard.config.network import read_network
-from launchwizard.config.site import read_dns, read_domains, read_email, read_redirects, read_sprint
+from launchwizard.config.site import (
+    read_dns,
+    read_domains,
+    read_edge,
+    read_email,
+    read_redirects,
+    read_sprint,
+)
 from launchwizard.config.workspace import read_environments, read_logs, read_repo
 
 # Every top-level table sprint.toml may have; anything else is a typo.
@@ -29,6 +36,7 @@ _TOP_KEYS = (
     "endpoints",
     "network",
     "probes",
+    "edge",
     "repo",
     "logs",
     "environments",
@@ -64,7 +72,7 @@ def parse_sprint(text: str, path: Path) -> Sprint:
     doc = parse_toml_text(path, text)
     reject_unknown_keys(reader, doc, _TOP_KEYS, ())
     client, canonical = read_sprint(reader, doc)
-    apex, hosts = read_domains(reader, doc)
+    apex, hosts, subdomains = read_domains(reader, doc)
     endpoints = read_endpoints(reader, doc)
     return Sprint(
         path=path,
@@ -72,12 +80,14 @@ def parse_sprint(text: str, path: Path) -> Sprint:
         canonical=canonical,
         apex=apex,
         hosts=hosts,
+        subdomains=subdomains,
         dns_expect=read_dns(reader, doc),
         redirects=read_redirects(reader, doc),
         email=read_email(reader, doc),
         endpoints=endpoints,
         network=read_network(reader, doc),
         probes=read_probes(reader, doc, endpoints),
+        edge=read_edge(reader, doc),
         repo=read_repo(reader, doc),
         logs=read_logs(reader, doc),
         environments=read_environments(reader, doc),

@@ -105,6 +105,13 @@ class ProbesConfig:
 
 
 @dataclass(frozen=True)
+class EdgeConfig:
+    """Inputs of the edge checks: the origins allowed to call the product's APIs from a browser."""
+
+    approved_origins: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Environment:
     """One deployment environment and the variables the app reads there."""
 
@@ -121,12 +128,14 @@ class Sprint:
     canonical: str
     apex: str
     hosts: tuple[str, ...]
+    subdomains: tuple[str, ...] = ()
     dns_expect: Mapping[str, HostExpect] = field(default_factory=_empty_map)
     redirects: Mapping[str, str] = field(default_factory=_empty_map)
     email: EmailConfig = EmailConfig()
     endpoints: Mapping[str, Endpoint] = field(default_factory=_empty_map)
     network: NetworkConfig = NetworkConfig()
     probes: ProbesConfig = ProbesConfig()
+    edge: EdgeConfig = EdgeConfig()
     repo: Path | None = None
     logs: tuple[str, ...] = ()
     environments: Mapping[str, Environment] = field(default_factory=_empty_map)

@@ -1,5 +1,5 @@
 """Readers for the tables that describe the public site: [sprint], [domains], [dns],
-[redirects] and [email].
+[redirects], [email] and [edge].
 
 Together they say who the sprint is for, which hosts the checks visit, and what DNS,
 redirects and mail authentication those hosts must have.
@@ -24,7 +24,7 @@ from launchwizard.config.fields import (
     sub_table,
 )
 from launchwizard.config.keypath import KeyPath
-from launchwizard.config.model import EmailConfig, HostExpect
+from launchwizard.config.model import EdgeConfig, EmailConfig, HostExpect
 
 _EMAIL_KEYS = ("domain", "dkim_selectors", "sender_ips", "approved_includes", "message")
 
@@ -39,16 +39,35 @@ def read_sprint(reader: Reader, doc: dict[str, Any]) -> tuple[str, str]:
     return client.strip(), canonical
 
 
-def read_domains(reader: Reader, doc: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
-    """[domains]: the apex and every public host the checks visit."""
+def read_domains(reader: Reader, doc: dict[str, Any]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    """[domains]: the apex, every public host the checks visit, and the other names under the
+    apex that only DNS checks look at (a forgotten `docs.` or `status.` CNAME is where
+    subdomain takeovers happen)."""
     key: KeyPath = ("domains",)
     table = sub_table(reader, doc, "domains", (), required=True)
-    reject_unknown_keys(reader, table, ("apex", "hosts"), key)
+    reject_unknown_keys(reader, table, ("apex", "hosts", "subdomains"), key)
     apex = reader.check((*key, "apex"), values.host, required_value(reader, table, "apex", key))
     hosts = as_validated_list(
         reader, required_value(reader, table, "hosts", key), (*key, "hosts"), values.host, nonempty=True
     )
-    return apex, hosts
+    subdomains: tuple[str, ...] = ()
+    if "subdomains" in table:
+        subdomains = as_validated_list(reader, table["subdomains"], (*key, "subdomains"), values.host)
+        for index, name in enumerate(subdomains):
+            if name != apex and not name.endswith(f".{apex}"):
+                reader.fail((*key, "subdomains", index), f"{name!r} is not under the apex {apex!r}")
+    return apex, hosts, subdomains
+
+
+def read_edge(reader: Reader, doc: dict[str, Any]) -> EdgeConfig:
+    """[edge]: the origins the product's APIs must accept cross-origin (edge.cors)."""
+    key: KeyPath = ("edge",)
+    table = sub_table(reader, doc, "edge", ())
+    reject_unknown_keys(reader, table, ("approved_origins",), key)
+    if "approved_origins" not in table:
+        return EdgeConfig()
+    origins = as_validated_list(reader, table["approved_origins"], (*key, "approved_origins"), values.origin)
+    return EdgeConfig(approved_origins=origins)
 
 
 def read_dns(reader: Reader, doc: dict[str, Any]) -> Mapping[str, HostExpect]:

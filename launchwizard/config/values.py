@@ -157,6 +157,25 @@ def url(raw: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, parts.fragment))
 
 
+def origin(raw: str) -> str:
+    """A web origin as browsers send it in the Origin header: scheme://host[:port], no path.
+
+    CORS compares origins as exact strings, so the normal form matters: lower-case scheme
+    and host, no trailing slash, the port only when it is not the scheme's default.
+    """
+    invalid = InvalidValue(
+        f"{raw!r} is not an origin: expected scheme and host only, like 'https://www.acme.test'"
+    )
+    normal = url(raw)
+    parts = urlsplit(normal)
+    if parts.path != "/" or parts.query or parts.fragment or raw.endswith(("?", "#")):
+        raise invalid
+    default = {"http": 80, "https": 443}[parts.scheme]
+    port = parts.port
+    netloc = _url_host(parts.hostname or "") + (f":{port}" if port not in (None, default) else "")
+    return f"{parts.scheme}://{netloc}"
+
+
 def _url_host(host: str) -> str:
     """A URL's host as it is written back: IPv6 in brackets, names normalised.
 

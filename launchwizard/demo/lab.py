@@ -23,6 +23,7 @@ import dns.rdatatype
 
 from launchwizard.demo.certs import LabPKI
 from launchwizard.demo.dns_server import Authority, DnsServer
+from launchwizard.demo.dynamic import RateCounters
 from launchwizard.demo.scenario import (
     NAMESERVERS,
     PRIMARY_NS,
@@ -108,6 +109,7 @@ class Lab:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._servers: list[DnsServer | WebServer] = []
+        self._counters = RateCounters()
         self.ca_bundle = Path()
 
     # ------------------------------------------------------------ public API
@@ -131,6 +133,15 @@ class Lab:
         """The current injected delay; read by the servers as each request arrives."""
         with self._lock:
             return self._latency
+
+    def reset_rate_limits(self) -> None:
+        """Start every rate-limited route's window afresh and forget the requests it saw."""
+        self._counters.reset()
+
+    def arrivals(self, host: str, path: str) -> list[float]:
+        """Monotonic arrival times of the requests `host` got for `path` since the last reset
+        (rate-limited routes only): what an active probe really sent."""
+        return self._counters.arrivals(host.lower(), path)
 
     def address_of(self, host: str) -> str:
         """The loopback address `host` is served on (web hosts, their aliases, or its A record)."""
@@ -161,6 +172,7 @@ class Lab:
             "domains": {
                 "apex": "acme.test",
                 "hosts": ["acme.test", "www.acme.test", "app.acme.test", "api.acme.test"],
+                "subdomains": ["docs.acme.test", "legacy.acme.test", "status.acme.test"],
             },
             "dns": {
                 "expect": {
@@ -177,6 +189,11 @@ class Lab:
             "endpoints": {
                 "homepage": {"url": "https://www.acme.test/"},
                 "health": {"url": "https://www.acme.test/health"},
+                "login": {"url": "https://app.acme.test/login"},
+            },
+            "edge": {"approved_origins": ["https://www.acme.test", "https://app.acme.test"]},
+            "probes": {
+                "ratelimit": {"enabled": True, "endpoint": "login", "max_requests": 10, "rate_per_s": 5.0}
             },
             "network": self.network_table(),
         }
@@ -238,7 +255,10 @@ class Lab:
         by_address = defaultdict(list)
         for h in self._hosts:
             by_address[h.address].append(h)
-        return {address: WebServer(hosts, contexts, self.latency) for address, hosts in by_address.items()}
+        return {
+            address: WebServer(hosts, contexts, self.latency, self._counters)
+            for address, hosts in by_address.items()
+        }
 
     def _bind(self, web: dict[str, WebServer]) -> dict[str, dict[str, list[socket.socket]]]:
         """All listening sockets, one port per service; retry the whole set on a clash."""

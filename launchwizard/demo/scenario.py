@@ -12,11 +12,38 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from launchwizard.demo.sites_bundle import demo_routes
+from launchwizard.demo.sites_edge import service_hosts, service_zones
 from launchwizard.demo.zones_mail import mail_hosts, mail_zones
 from launchwizard.demo.zones_message import message_zones
 from launchwizard.demo.zones_spf import spf_zones
 
 # ---------------------------------------------------------------- routes
+
+
+@dataclass(frozen=True)
+class Cors:
+    """How a route answers cross-origin requests (edge.cors scenarios).
+
+    `allow` is "reflect" (echo any Origin, the classic misconfiguration), "*", "list"
+    (only `origins`), "null-too" (`origins` plus the literal "null" origin) or "suffix" (any
+    Origin ending with `origins[0]`, the broken regular expression behind many leaks).
+    A preflight (OPTIONS with Access-Control-Request-Method) gets 204 and the same policy.
+    """
+
+    allow: str
+    origins: tuple[str, ...] = ()
+    credentials: bool = False
+
+    def allowed(self, origin: str) -> str | None:
+        """The Access-Control-Allow-Origin value this policy sends for `origin`, if any."""
+        if self.allow == "*":
+            return "*"
+        if self.allow == "reflect":
+            return origin
+        if self.allow == "suffix":
+            return origin if origin.endswith(self.origins[0]) else None
+        permitted = (*self.origins, "null") if self.allow == "null-too" else self.origins
+        return origin if origin in permitted else None
 
 
 @dataclass(frozen=True)
@@ -27,6 +54,26 @@ class Response:
     body: str | bytes = b""
     content_type: str = "text/html; charset=utf-8"
     headers: tuple[tuple[str, str], ...] = ()
+    cors: Cors | None = None
+
+
+@dataclass(frozen=True)
+class RateLimited:
+    """A route that answers `inner` for `quota` requests per window of `window_s` seconds, then
+    `status` (429 or 503) until the window ends (edge.ratelimit scenarios).
+
+    The window starts with the first request after the lab's counters are reset, so tests
+    do not depend on the clock. `announce` adds the IETF draft's RateLimit-Policy and
+    RateLimit fields ("draft"), the legacy X-RateLimit-* trio ("legacy") or nothing ("").
+    `retry_after` is "seconds", "date" or "" (no Retry-After on the refusal).
+    """
+
+    inner: Response
+    quota: int
+    window_s: int = 60
+    status: int = 429
+    announce: str = "draft"
+    retry_after: str = "seconds"
 
 
 @dataclass(frozen=True)
@@ -49,7 +96,7 @@ class Fault:
     kind: str
 
 
-Route = Response | Redirect | Fault
+Route = Response | Redirect | Fault | RateLimited
 # A route table maps an exact path to a route; "*" matches any path not listed.
 Routes = Mapping[str, Route]
 
@@ -146,11 +193,6 @@ def _page(title: str) -> Response:
     return Response(200, f"<!doctype html><title>{title}</title><h1>{title}</h1>\n")
 
 
-def _json(data: object, status: int = 200) -> Response:
-    """A JSON response."""
-    return Response(status, json.dumps(data), content_type="application/json")
-
-
 def host(
     name: str,
     address: str,
@@ -198,6 +240,29 @@ _HOMEPAGE = """<!doctype html>
 </html>
 """
 
+# The demo's www sits behind "Cloudflare" with a few headers right and the rest missing, a
+# session cookie without Secure, and the .git folder deployed with the site.
+_WWW_HEADERS = (
+    _HSTS,
+    ("Server", "cloudflare"),
+    ("CF-RAY", "8c1f2e3d4a5b6c7d-AMS"),
+    ("CF-Cache-Status", "DYNAMIC"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Set-Cookie", "acme_session=demo-session-0001; Path=/; HttpOnly; SameSite=Lax"),
+)
+_DEMO_GIT_CONFIG = (
+    "[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n"
+    '[remote "origin"]\n\turl = git@github.com:acme-assist/acme-app.git\n'
+)
+_SWAGGER_UI = (
+    "<!doctype html><html><head><title>Acme Assist API - Swagger UI</title>"
+    '<link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="swagger-ui"></div>'
+    '<script src="/docs/swagger-ui-bundle.js"></script></body></html>\n'
+)
+# The API answers any Origin with credentials allowed: the classic CORS leak.
+_API_CORS = Cors("reflect", credentials=True)
+
 DEMO_HOSTS: tuple[WebHost, ...] = (
     host(
         "acme.test",
@@ -209,8 +274,10 @@ DEMO_HOSTS: tuple[WebHost, ...] = (
         "www.acme.test",
         "127.53.1.2",
         https={
-            "/": Response(200, _HOMEPAGE, headers=(_HSTS,)),
+            "/": Response(200, _HOMEPAGE, headers=_WWW_HEADERS),
             "/health": Response(200, json.dumps({"status": "ok"}), "application/json", headers=(_HSTS,)),
+            "/.git/HEAD": Response(200, "ref: refs/heads/main\n", "text/plain"),
+            "/.git/config": Response(200, _DEMO_GIT_CONFIG, "text/plain"),
             **demo_routes(),
         },
     ),
@@ -219,7 +286,10 @@ DEMO_HOSTS: tuple[WebHost, ...] = (
         "127.53.1.3",
         aliases=("app.acme.test",),
         http={ANY_PATH: _page("Acme Assist app")},
-        https={ANY_PATH: _page("Acme Assist app")},
+        https={
+            "/login": RateLimited(_page("Sign in to Acme Assist"), quota=100, window_s=60),
+            ANY_PATH: _page("Acme Assist app"),
+        },
         cert="expiring",
         san=("app.acme.test", "app.hosting.test"),
     ),
@@ -227,7 +297,15 @@ DEMO_HOSTS: tuple[WebHost, ...] = (
         "api.acme.test",
         "127.53.1.4",
         http={ANY_PATH: Redirect(302, "https://api.acme.test/")},
-        https={ANY_PATH: _json({"service": "acme-assist-api", "version": "2.3.1"})},
+        https={
+            "/docs": Response(200, _SWAGGER_UI),
+            ANY_PATH: Response(
+                200,
+                json.dumps({"service": "acme-assist-api", "version": "2.3.1"}),
+                "application/json",
+                cors=_API_CORS,
+            ),
+        },
         tls=("TLSv1", "TLSv1_3"),
     ),
 )
@@ -290,7 +368,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
     ),
 )
 
-WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts()
+WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts() + service_hosts()
 
 # ---------------------------------------------------------------- zones
 
@@ -308,6 +386,10 @@ ZONES: tuple[ZoneSpec, ...] = (
             ("www", "A", "127.53.1.2"),
             ("app", "CNAME", "app.hosting.test."),
             ("api", "A", "127.53.1.4"),
+            ("docs", "CNAME", "acme-docs.herokuapp.com."),
+            ("legacy", "CNAME", "acme-legacy.azurewebsites.net."),
+            ("status", "A", "127.53.1.2"),
+            ("@", "CAA", '0 issue "letsencrypt.org"'),
             ("ns1", "A", "127.53.0.1"),
             ("ns2", "A", "127.53.0.2"),
             ("ns9", "A", "127.53.0.9"),
@@ -347,6 +429,7 @@ ZONES: tuple[ZoneSpec, ...] = (
         records=(("@", "A", "127.53.3.2"),),
     ),
     *mail_zones(),
+    *service_zones(),
     *spf_zones(),
     *message_zones(),
 )

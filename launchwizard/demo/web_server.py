@@ -23,10 +23,12 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from launchwizard.demo.certs import ServerCert
+from launchwizard.demo.dynamic import RateCounters, cors_response, limited_response
 from launchwizard.demo.scenario import (
     ANY_PATH,
     CONNECTION_FAULTS,
     Fault,
+    RateLimited,
     Redirect,
     Response,
     Route,
@@ -127,15 +129,17 @@ async def read_request(reader: asyncio.StreamReader) -> Request | None:
 
 
 def response_head(status: int, headers: Sequence[tuple[str, str]]) -> bytes:
-    """Status line and headers, always with Date, Server and Connection: close."""
+    """Status line and headers, always with Date and Connection: close, and a Server header
+    unless the route sends its own (edge scenarios pose as CDNs)."""
     try:
         reason = http.HTTPStatus(status).phrase
     except ValueError:
         reason = "Unknown"
     lines = [f"HTTP/1.1 {status} {reason}"]
+    own_server = any(name.lower() == "server" for name, _ in headers)
     base = [
         ("Date", email.utils.formatdate(usegmt=True)),
-        ("Server", SERVER_NAME),
+        *(() if own_server else (("Server", SERVER_NAME),)),
         ("Connection", "close"),
     ]
     lines += [f"{name}: {value}" for name, value in (*base, *headers)]
@@ -233,9 +237,11 @@ class WebServer:
         hosts: Sequence[WebHost],
         contexts: Mapping[str, ssl.SSLContext],
         latency: Callable[[], float],
+        counters: RateCounters | None = None,
     ) -> None:
         self.hosts = list(hosts)
         self.latency = latency
+        self.counters = counters or RateCounters()
         self._by_name = {name: h for h in self.hosts for name in h.names}
         self._contexts = {name: contexts[h.name] for h in self.hosts for name in h.names}
         self._front = contexts[self.hosts[0].name]
@@ -320,8 +326,17 @@ class WebServer:
         if isinstance(route, Fault):
             await run_fault(route.kind, reader, writer)
             return
-        writer.write(render(route, request.method if request else "GET"))
+        answer = BAD_REQUEST if request is None else self._answer_for(route, request)
+        writer.write(render(answer, request.method if request else "GET"))
         await writer.drain()
+
+    def _answer_for(self, route: Response | Redirect | RateLimited, request: Request) -> Response | Redirect:
+        """Resolve the routes whose answer depends on the request: rate limits, then CORS."""
+        if isinstance(route, RateLimited):
+            route = limited_response(route, self.counters, request.host, request.path)
+        if isinstance(route, Response):
+            return cors_response(route, request.method, request.headers)
+        return route
 
     async def close(self) -> None:
         """Stop listening and end every connection, however stuck it is."""

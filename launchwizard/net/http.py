@@ -73,13 +73,16 @@ class Response:
 
 @dataclass
 class Hop:
-    """One step of a redirect chain, as evidence."""
+    """One step of a redirect chain, as evidence; `headers` are kept for the checks that
+    judge a response on the way (HSTS on the first hop, cookies set by a redirect) but are
+    not part of the evidence JSON."""
 
     url: str
     status: int | None = None
     location: str | None = None
     address: str | None = None
     error: str | None = None
+    headers: list[tuple[str, str]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"url": self.url, "status": self.status}
@@ -187,6 +190,7 @@ class HttpClient:
         self.ports = dict(ports or {})
         self.max_body = max_body
         self._transport = _PinnedTransport(resolver, client_ssl_context(ca_bundle), max_connections)
+        self._chains: dict[tuple[str, int, int], asyncio.Task[Chain]] = {}
 
     async def aclose(self) -> None:
         await self._transport.aclose()
@@ -243,6 +247,22 @@ class HttpClient:
         response.elapsed_ms = int((time.perf_counter() - started) * 1000)
         return response
 
+    async def follow_once(
+        self, url: str, *, max_redirects: int = DEFAULT_MAX_REDIRECTS, max_body: int | None = None
+    ) -> Chain:
+        """A GET redirect chain fetched once per run, however many checks ask for it.
+
+        The edge checks all read the same pages (headers, HSTS, CDN signals, cookies); one
+        fetch keeps the stage as fast as its slowest chain and the load on the product low.
+        Callers must treat the shared chain as read-only.
+        """
+        key = (url, max_redirects, self.max_body if max_body is None else max_body)
+        task = self._chains.get(key)
+        if task is None:
+            task = asyncio.ensure_future(self.follow(url, max_redirects=max_redirects, max_body=key[2]))
+            self._chains[key] = task
+        return await asyncio.shield(task)
+
     async def follow(
         self,
         url: str,
@@ -272,7 +292,7 @@ class HttpClient:
                 hop.error = exc.message
                 chain.error_kind, chain.error = exc.kind, exc.message
                 return chain
-            hop.status, hop.address = response.status, response.address
+            hop.status, hop.address, hop.headers = response.status, response.address, response.headers
             if not response.is_redirect:
                 chain.final = response
                 return chain

@@ -50,6 +50,8 @@ class CertInfo:
     self_issued: bool
     is_ca: bool
     sha256: str
+    issuer_organization: str | None = None
+    """The issuer's O= attribute: which CA this is (dns.caa maps it to a CAA domain)."""
 
     @property
     def expires(self) -> datetime:
@@ -116,6 +118,7 @@ def describe_certificate(cert: x509.Certificate) -> CertInfo:
         self_issued=cert.subject == cert.issuer,
         is_ca=_is_ca(cert),
         sha256=hashlib.sha256(cert.public_bytes(Encoding.DER)).hexdigest(),
+        issuer_organization=_organization(cert.issuer),
     )
 
 
@@ -138,6 +141,11 @@ def _name(name: x509.Name) -> str:
     if common:
         return f"CN={common[0].value!s}"
     return name.rfc4514_string() or "(empty)"
+
+
+def _organization(name: x509.Name) -> str | None:
+    attributes = name.get_attributes_for_oid(NameOID.ORGANIZATION_NAME)
+    return str(attributes[0].value) if attributes else None
 
 
 def _sans(cert: x509.Certificate) -> list[str]:
