@@ -281,11 +281,11 @@ class StageScreen(Screen[None]):
         detail.update(text)
 
     @on(DataTable.RowSelected, "#items")
-    def action_mark_item(self) -> None:
+    async def action_mark_item(self) -> None:
         """Open the dialog for the item under the cursor on the checklist tab."""
         tabs = self.query_one(TabbedContent)
         if tabs.active != "checklist":
-            self.action_tab("checklist")
+            await self.action_tab("checklist")
         item_id = self.query_one(ChecklistTable).item_at_cursor()
         item = next((i for i in self.session.items_for(self.stage.id) if i.id == item_id), None)
         if item is None:
