@@ -36,6 +36,7 @@ COMMANDS = (
     "unseal",
     "spf",
     "secrets",
+    "headers",
 )
 
 
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_unseal(commands)
     _add_spf(commands)
     _add_secrets(commands)
+    _add_headers(commands)
     return parser
 
 
@@ -213,6 +215,12 @@ def _add_secrets(commands: argparse._SubParsersAction) -> None:
     add_parser(commands)
 
 
+def _add_headers(commands: argparse._SubParsersAction) -> None:
+    from launchwizard.commands.headers import add_parser
+
+    add_parser(commands)
+
+
 def _add_run_options(parser: argparse.ArgumentParser, default_fail_on: str | None = "high") -> None:
     parser.add_argument(
         "--stage",
@@ -254,6 +262,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands.secrets import secrets
 
         return secrets
+    if name == "headers":
+        from launchwizard.commands.headers import headers
+
+        return headers
     from launchwizard.commands import sprintstate
 
     return {"status": sprintstate.status, "item": sprintstate.item, "decide": sprintstate.decide}[name]

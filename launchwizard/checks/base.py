@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from launchwizard.config import Sprint
     from launchwizard.net import Net
 
-Scope = Literal["host", "apex", "email", "site", "repo", "logs"]
+Scope = Literal["host", "apex", "email", "site", "repo", "logs", "ratelimit"]
 RunFn = Callable[["CheckContext"], Awaitable[list[Result]]]
 
 
@@ -23,11 +23,13 @@ class CheckSpec:
     `scope` says what the runner fans out over: "host" runs once per `[domains] hosts`
     entry, "apex" once for the apex domain, "email" once for the mail domain
     (`[email] domain`, else the apex), "site" once for the homepage's host, "repo" once
-    for the product repository (`[repo] path`) and "logs" once for the `[logs]` files.
+    for the product repository (`[repo] path`), "logs" once for the `[logs]` files and
+    "ratelimit" once for the host of the endpoint `[probes.ratelimit]` may hit.
     `round_trips` is how many sequential network round trips the check may need; with the
     network timeout it sets the check's deadline. `budget_s`, when set, is the deadline
     instead: checks that read local files and history are bounded by work, not by the
-    network timeout.
+    network timeout. `deadline` computes it from the sprint for checks whose length the
+    operator sets (an active probe paced at its configured rate).
     `why` says in one or two sentences what goes wrong for the product when the check
     fails; the wizard shows it beside every finding so a fix is never jargon alone.
     """
@@ -42,6 +44,7 @@ class CheckSpec:
     round_trips: int = 4
     why: str = ""
     budget_s: float | None = None
+    deadline: Callable[[Sprint], float] | None = None
 
 
 @dataclass

@@ -182,6 +182,59 @@ REGISTRY: tuple[CheckSpec, ...] = (
         ),
     ),
     CheckSpec(
+        "edge.headers",
+        "edge",
+        "Security headers score well on the MDN HTTP Observatory",
+        Severity.MEDIUM,
+        "host",
+        lazy("launchwizard.checks.headers", "headers"),
+        (
+            "MDN HTTP Observatory: scoring (algorithm v6)",
+            "MDN: Content-Security-Policy",
+            "MDN: Set-Cookie (Secure, HttpOnly, SameSite)",
+            "W3C Subresource Integrity",
+            "RFC 6797 (HSTS)",
+        ),
+        round_trips=8,
+        why=(
+            "Security headers are the browser's half of the defence: without them one injected script "
+            "steals sessions, the site can be framed for clickjacking, and B2B security questionnaires "
+            "(which often ask for the Observatory grade) come back red."
+        ),
+    ),
+    CheckSpec(
+        "edge.hsts",
+        "edge",
+        "HSTS set for at least a year",
+        Severity.HIGH,
+        "host",
+        lazy("launchwizard.checks.headers", "hsts"),
+        ("RFC 6797 §6.1 (the STS header)", "internet.nl https_hsts (one year)", "MDN HTTP Observatory: HSTS"),
+        round_trips=6,
+        why=(
+            "Without HSTS a visitor's first request can be downgraded to plain HTTP on any café Wi-Fi and "
+            "their login and chat read or changed; HSTS makes the browser refuse http:// for the host."
+        ),
+    ),
+    CheckSpec(
+        "edge.cors",
+        "edge",
+        "Only approved origins can read API responses from a browser",
+        Severity.CRITICAL,
+        "host",
+        lazy("launchwizard.checks.cors", "cors"),
+        (
+            "Fetch standard: CORS protocol",
+            "MDN HTTP Observatory: cross-origin-resource-sharing",
+            "PortSwigger: CORS misconfigurations (reflected origin, null origin)",
+        ),
+        round_trips=8,
+        why=(
+            "If the API lets any origin read its answers with the user's cookies, every website a "
+            "customer visits can silently download their conversations and account data."
+        ),
+    ),
+    CheckSpec(
         "email.spf",
         "email",
         "One valid SPF record within the lookup limits, ending in ~all or -all",

@@ -101,6 +101,14 @@ def repo_target(sprint: Sprint) -> str:
 LOGS_TARGET = "logs"
 
 
+def probe_host(sprint: Sprint, endpoint: str | None) -> str:
+    """The host an active probe's endpoint lives on; the apex when none is configured."""
+    chosen = sprint.endpoints.get(endpoint or "")
+    if chosen is None:
+        return sprint.apex
+    return (urlsplit(chosen.url).hostname or sprint.apex).rstrip(".").lower()
+
+
 def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
     """What a check of this scope runs on."""
     targets = {
@@ -109,6 +117,7 @@ def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
         "site": lambda: (site_host(sprint),),
         "repo": lambda: (repo_target(sprint),),
         "logs": lambda: (LOGS_TARGET,),
+        "ratelimit": lambda: (probe_host(sprint, sprint.probes.ratelimit.endpoint),),
     }
     return targets.get(scope, lambda: (sprint.apex,))()
 
@@ -124,6 +133,7 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
                 site_host(sprint),
                 repo_target(sprint),
                 LOGS_TARGET,
+                probe_host(sprint, sprint.probes.ratelimit.endpoint),
             )
         )
     )
@@ -158,6 +168,8 @@ class Runner:
     def deadline_for(self, spec: CheckSpec) -> float:
         """Seconds a unit may take: its own budget, else one network timeout per round trip
         plus one for slack."""
+        if spec.deadline is not None:
+            return spec.deadline(self.sprint)
         if spec.budget_s is not None:
             return spec.budget_s
         return (spec.round_trips + 1) * self.sprint.network.timeout_s

@@ -191,13 +191,16 @@ def _hsts_hosts() -> tuple[WebHost, ...]:
 
 
 def _api(cors: object, status: int = 200) -> Routes:
-    """An API host: `/` and `/api/me` answer JSON under the given CORS policy."""
+    """An API host: `/` and `/api/me` answer JSON under the given CORS policy; with a 401
+    `status` both ask for a login, as an authenticated API does."""
     from launchwizard.demo.scenario import Cors, Response
 
     assert isinstance(cors, Cors)
-    me = json.dumps({"user": "lab-user", "plan": "pro"}) if status == 200 else '{"error": "login required"}'
+    refused = '{"error": "login required"}'
+    me = json.dumps({"user": "lab-user", "plan": "pro"}) if status == 200 else refused
+    root = json.dumps({"service": "lab-api"}) if status == 200 else refused
     return {
-        "/": Response(200, json.dumps({"service": "lab-api"}), "application/json", cors=cors),
+        "/": Response(status, root, "application/json", cors=cors),
         "/api/me": Response(status, me, "application/json", cors=cors),
     }
 

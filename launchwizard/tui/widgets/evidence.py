@@ -25,6 +25,26 @@ PROBLEMS_KEY = "problems"
 VARIABLES_KEY = "variables"
 """Evidence key of environment variable rows (config.env): shown as one table."""
 MAX_FINDING_ROWS = 50
+MAX_CELL = 120
+"""Cells longer than this are cut with an ellipsis (a received 64 KB CSP stays one line)."""
+ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tests": (
+        "Observatory tests (result ids as on the MDN HTTP Observatory)",
+        (
+            "test",
+            "pass",
+            "score_modifier",
+            "result",
+            "received",
+        ),
+    ),
+    "probes": ("CORS probes", ("url", "probe", "preflight", "request", "origin")),
+    "names": ("Names and their CNAME chains", ("name", "verdict", "service", "reason")),
+    "exposed": ("Served publicly", ("severity", "path", "status", "what", "sample")),
+    "signals": ("Edge signals", ("edge", "source", "strength", "evidence")),
+}
+"""Evidence keys that hold lists of flat rows (the edge checks): heading and columns, the
+long column last so it can run over instead of widening every row."""
 MAX_COLUMN = 28
 """Table columns wider than this let their long cells run over instead of padding every row."""
 
@@ -179,6 +199,34 @@ def variable_rows(variables: Any) -> list[str] | None:
     return table_lines(rows)
 
 
+def row_table(rows: Any, columns: tuple[str, ...]) -> list[str] | None:
+    """Rows of flat dicts as an aligned table with a header line; None when not that shape."""
+    if not rows or not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+        return None
+    body = [[_cell(row.get(column)) for column in columns] for row in rows[:MAX_FINDING_ROWS]]
+    lines = table_lines([list(columns), *body])
+    if len(rows) > MAX_FINDING_ROWS:
+        lines.append(f"… and {len(rows) - MAX_FINDING_ROWS} more")
+    return lines
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        value = " → ".join(str(item) for item in value) or "—"
+    if isinstance(value, bool):
+        return "pass" if value else "FAIL"
+    text = " ".join(_scalar(value).split())
+    return text if len(text) <= MAX_CELL else text[: MAX_CELL - 1] + "…"
+
+
+def paste_lines(tests: Any) -> list[str] | None:
+    """The header lines to paste, from the Observatory tests that missed their best result."""
+    if not isinstance(tests, list):
+        return None
+    lines = [str(test["recommended"]) for test in tests if isinstance(test, dict) and test.get("recommended")]
+    return lines or None
+
+
 def _section(text: Text, heading: str, body: str) -> None:
     text.append(f"\n{heading}\n", style="bold")
     text.append(body + "\n")
@@ -239,6 +287,14 @@ def _tables(text: Text, evidence: dict[str, Any]) -> tuple[str, ...]:
             _section(text, heading, "\n".join(lines))
         if lines or (key != VARIABLES_KEY and value == []):
             shown.append(key)
+    for key, (heading, columns) in ROW_TABLES.items():
+        lines = row_table(evidence.get(key), columns)
+        if lines:
+            _section(text, heading, "\n".join(lines))
+            shown.append(key)
+    paste = paste_lines(evidence.get("tests"))
+    if paste:
+        _section(text, "Headers to paste", "\n".join(paste))
     return tuple(shown)
 
 

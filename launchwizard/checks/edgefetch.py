@@ -1,0 +1,38 @@
+"""The pages the edge checks share: each host's https:// and http:// home, fetched once per run.
+
+edge.headers, edge.hsts and edge.cdn all read the same two redirect chains per host; the
+network layer's `follow_once` hands every caller the same chain, so the stage costs one
+round of requests per host however many checks look at them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from launchwizard.checks.base import CheckContext
+from launchwizard.net.http import Chain, Hop
+
+PAGE_MAX_BODY = 2 * 1024 * 1024
+"""Enough HTML to find every script and meta tag of a real landing page."""
+
+
+async def home_chains(ctx: CheckContext, host: str) -> tuple[Chain, Chain]:
+    """The redirect chains from https://host/ and http://host/, shared across checks."""
+    https, http = await asyncio.gather(
+        ctx.net.http.follow_once(f"https://{host}/", max_body=PAGE_MAX_BODY),
+        ctx.net.http.follow_once(f"http://{host}/", max_body=PAGE_MAX_BODY),
+    )
+    return https, http
+
+
+def first_response(chain: Chain) -> Hop | None:
+    """The host's own answer: the first hop, when it got a status (redirect or not)."""
+    if chain.hops and chain.hops[0].status is not None:
+        return chain.hops[0]
+    return None
+
+
+def header_values(hop: Hop, name: str) -> list[str]:
+    """Every value of a header in one hop's response, in order."""
+    wanted = name.lower()
+    return [value for key, value in hop.headers if key.lower() == wanted]

@@ -1,0 +1,192 @@
+"""The edge stage's checks against the lab's real DNS, TLS and HTTP servers: edge.headers,
+edge.hsts, edge.cors, edge.exposed, edge.cdn, edge.ratelimit, dns.takeover and dns.caa.
+The scenarios are the rows of launchwizard/demo/sites_edge.py."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+
+from launchwizard.checks.model import Result, Severity, Status
+from launchwizard.config import Sprint
+from launchwizard.demo.sites_edge import APPROVED_ORIGINS
+
+RunCheck = Callable[[Sprint, str], Awaitable[dict[str, Result]]]
+MakeSprint = Callable[..., Sprint]
+
+
+def edge(name: str) -> str:
+    return f"{name}.edge.test"
+
+
+async def one(make_sprint: MakeSprint, run_check: RunCheck, check: str, host: str, **tables: Any) -> Result:
+    apex = "edge.test" if host.endswith(".edge.test") else host.split(".", 1)[1]
+    results = await run_check(make_sprint([host], apex=apex, **tables), check)
+    return results[host]
+
+
+def shown(result: Result) -> str:
+    """Everything a result would print: summary, fix and evidence, as one string."""
+    return json.dumps(result.to_json())
+
+
+# ---------------------------------------------------------------- edge.headers
+
+
+async def test_best_headers_grade_a_plus(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    result = await one(make_sprint, run_check, "edge.headers", edge("aplus"))
+    assert result.status is Status.PASS, result.summary
+    assert result.evidence["grade"] == "A+"
+    assert result.evidence["score"] == 160
+    assert result.evidence["tests_passed"] == 12
+    tests = {row["test"]: row for row in result.evidence["tests"]}
+    assert tests["content-security-policy"]["result"] == "csp-implemented-with-no-unsafe-default-src-none"
+    assert tests["subresource-integrity"]["result"] == "sri-implemented-and-external-scripts-loaded-securely"
+    assert all(row["recommended"] is None for row in tests.values())
+    assert "lab-session-token" not in shown(result)
+
+
+async def test_no_headers_at_all_fail_with_the_headers_to_paste(
+    make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    result = await one(make_sprint, run_check, "edge.headers", edge("bare"))
+    assert result.status is Status.FAIL
+    assert (result.evidence["score"], result.evidence["grade"]) == (30, "D")
+    results = {row["test"]: row["result"] for row in result.evidence["tests"]}
+    assert results["content-security-policy"] == "csp-not-implemented"
+    assert results["x-frame-options"] == "x-frame-options-not-implemented"
+    assert results["redirection"] == "redirection-to-https"
+    assert results["cross-origin-resource-sharing"] == "cross-origin-resource-sharing-not-implemented"
+    assert "Content-Security-Policy:" in result.fix and "X-Frame-Options: DENY" in result.fix
+
+
+async def test_weak_headers_fail_high_and_never_show_cookie_values(
+    make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    result = await one(make_sprint, run_check, "edge.headers", edge("weak"))
+    assert result.status is Status.FAIL and result.severity is Severity.HIGH
+    assert result.evidence["grade"] == "F"
+    results = {row["test"]: row["result"] for row in result.evidence["tests"]}
+    assert results["subresource-integrity"] == "sri-not-implemented-and-external-scripts-not-loaded-securely"
+    assert results["cookies"] == "cookies-session-without-secure-flag"
+    assert results["x-content-type-options"] == "x-content-type-options-header-invalid"
+    assert "lab-weak-session" not in shown(result) and "lab-weak-csrf" not in shown(result)
+
+
+@pytest.mark.parametrize("name", ["dupes", "bigcsp", "garbage"])
+async def test_hostile_headers_get_a_grade_not_an_error(
+    make_sprint: MakeSprint, run_check: RunCheck, name: str
+) -> None:
+    result = await one(make_sprint, run_check, "edge.headers", edge(name))
+    assert result.status in (Status.PASS, Status.WARN, Status.FAIL), result.summary
+    assert result.evidence["grade"] in (
+        "A+",
+        "A",
+        "A-",
+        "B+",
+        "B",
+        "B-",
+        "C+",
+        "C",
+        "C-",
+        "D+",
+        "D",
+        "D-",
+        "F",
+    )
+    assert len(result.evidence["tests"]) == 12
+
+
+async def test_an_untrusted_certificate_is_not_graded(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    result = await run_check(make_sprint(["expired.lab.test"]), "edge.headers")
+    assert result["expired.lab.test"].status is Status.FAIL
+    assert "certificate" in result["expired.lab.test"].summary
+
+
+async def test_a_host_that_never_answers_is_an_error(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    result = (await run_check(make_sprint(["hang.lab.test"]), "edge.headers"))["hang.lab.test"]
+    assert result.status is Status.ERROR
+
+
+# ---------------------------------------------------------------- edge.hsts
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "words"),
+    [
+        ("aplus", Status.PASS, "63072000"),
+        ("hsts-short", Status.FAIL, "under 180 days"),
+        ("hsts-mid", Status.WARN, "under the one year"),
+        ("hsts-twice", Status.WARN, "sent 2 times"),
+        ("hsts-noage", Status.FAIL, "invalid"),
+        ("hsts-zero", Status.FAIL, "max-age=0"),
+        ("bare", Status.FAIL, "no Strict-Transport-Security"),
+    ],
+)
+async def test_hsts_thresholds(
+    make_sprint: MakeSprint, run_check: RunCheck, name: str, status: Status, words: str
+) -> None:
+    result = await one(make_sprint, run_check, "edge.hsts", edge(name))
+    assert result.status is status, result.summary
+    assert words in result.summary
+
+
+async def test_hsts_is_read_on_the_redirecting_host_itself(
+    make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    """acme.test only redirects to www: its own first response has no HSTS, whatever www sends."""
+    results = await run_check(make_sprint(["acme.test", "www.acme.test"], apex="acme.test"), "edge.hsts")
+    assert results["acme.test"].status is Status.FAIL
+    assert results["www.acme.test"].status is Status.PASS
+
+
+async def test_hsts_behind_an_untrusted_certificate_fails(
+    make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    result = (await run_check(make_sprint(["selfsigned.lab.test"]), "edge.hsts"))["selfsigned.lab.test"]
+    assert result.status is Status.FAIL and "ignore HSTS" in result.summary
+
+
+# ---------------------------------------------------------------- edge.cors
+
+APPROVED = {"edge": {"approved_origins": list(APPROVED_ORIGINS)}}
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "severity", "words"),
+    [
+        ("cors-reflect", Status.FAIL, Severity.CRITICAL, "foreign origin https://launchwizard-probe.example"),
+        ("cors-null", Status.FAIL, Severity.CRITICAL, "null origin"),
+        ("cors-suffix", Status.FAIL, Severity.CRITICAL, "suffix origin"),
+        ("cors-star", Status.FAIL, Severity.HIGH, "Access-Control-Allow-Origin: * although it answers 401"),
+        ("cors-allow", Status.PASS, Severity.INFO, "approved origins"),
+        ("bare", Status.PASS, Severity.INFO, "no cross-origin access"),
+    ],
+)
+async def test_cors(
+    make_sprint: MakeSprint, run_check: RunCheck, name: str, status: Status, severity: Severity, words: str
+) -> None:
+    result = await one(make_sprint, run_check, "edge.cors", edge(name), **APPROVED)
+    assert (result.status, result.severity) == (status, severity), result.summary
+    assert words in result.summary
+
+
+async def test_cors_approved_origins_that_are_refused_fail(
+    make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    tables = {"edge": {"approved_origins": ["https://www.edge.test", "https://partner.example"]}}
+    result = await one(make_sprint, run_check, "edge.cors", edge("cors-allow"), **tables)
+    assert (result.status, result.severity) == (Status.FAIL, Severity.MEDIUM)
+    assert "refuses the approved origin https://partner.example" in result.summary
+    assert "https://www.edge.test (" not in result.summary
+
+
+async def test_cors_probes_every_endpoint_on_the_host(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    endpoints = {"endpoints": {"login": "https://cors-allow.edge.test/api/me"}}
+    result = await one(make_sprint, run_check, "edge.cors", edge("cors-allow"), **APPROVED, **endpoints)
+    assert result.evidence["urls"] == ["https://cors-allow.edge.test/", "https://cors-allow.edge.test/api/me"]
+    probes = {(row["url"], row["probe"]) for row in result.evidence["probes"]}
+    assert ("https://cors-allow.edge.test/api/me", "downgrade") in probes
