@@ -4,6 +4,7 @@ The scenarios are the rows of launchwizard/demo/sites_edge.py."""
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -12,6 +13,7 @@ import pytest
 
 from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.config import Sprint
+from launchwizard.demo.lab import Lab
 from launchwizard.demo.sites_edge import APPROVED_ORIGINS
 
 RunCheck = Callable[[Sprint, str], Awaitable[dict[str, Result]]]
@@ -190,3 +192,179 @@ async def test_cors_probes_every_endpoint_on_the_host(make_sprint: MakeSprint, r
     assert result.evidence["urls"] == ["https://cors-allow.edge.test/", "https://cors-allow.edge.test/api/me"]
     probes = {(row["url"], row["probe"]) for row in result.evidence["probes"]}
     assert ("https://cors-allow.edge.test/api/me", "downgrade") in probes
+
+
+# ---------------------------------------------------------------- edge.cdn
+
+
+@pytest.mark.parametrize(
+    ("host", "edge_name", "source"),
+    [
+        (edge("aplus"), "Cloudflare", "header"),
+        (edge("cloudfront"), "CloudFront", "header"),
+        (edge("fastly"), "Fastly", "header"),
+        (edge("vercel"), "Vercel", "header"),
+        (edge("cfcname"), "CloudFront", "cname"),
+    ],
+)
+async def test_cdn_edges_are_recognised(
+    make_sprint: MakeSprint, run_check: RunCheck, host: str, edge_name: str, source: str
+) -> None:
+    result = await one(make_sprint, run_check, "edge.cdn", host)
+    assert result.status is Status.PASS, result.summary
+    assert edge_name in result.evidence["edges"]
+    assert any(s["edge"] == edge_name and s["source"] == source for s in result.evidence["signals"])
+
+
+async def test_cloudflare_dns_without_its_proxy_fails(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    result = (await run_check(make_sprint(["greycloud.test"], apex="greycloud.test"), "edge.cdn"))[
+        "greycloud.test"
+    ]
+    assert result.status is Status.FAIL
+    assert "Cloudflare" in result.summary and "does not pass through" in result.summary
+    assert "orange cloud" in result.fix or "proxy" in result.fix
+
+
+async def test_a_host_without_an_edge_fails_with_the_fix(
+    make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    result = await one(make_sprint, run_check, "edge.cdn", edge("bare"))
+    assert result.status is Status.FAIL and result.severity is Severity.MEDIUM
+    assert result.fix
+
+
+# ---------------------------------------------------------------- edge.ratelimit
+
+
+def probe_tables(path: str, max_requests: int = 10, rate: float = 20.0) -> dict[str, Any]:
+    return {
+        "endpoints": {"target": f"https://ratelimit.edge.test{path}"},
+        "probes": {
+            "ratelimit": {
+                "enabled": True,
+                "endpoint": "target",
+                "max_requests": max_requests,
+                "rate_per_s": rate,
+            }
+        },
+    }
+
+
+async def ratelimit(lab: Lab, make_sprint: MakeSprint, run_check: RunCheck, **tables: Any) -> Result:
+    lab.reset_rate_limits()
+    sprint = make_sprint([edge("ratelimit")], apex="edge.test", **tables)
+    (result,) = (await run_check(sprint, "edge.ratelimit")).values()
+    return result
+
+
+async def test_ratelimit_probe_is_opt_in(lab: Lab, make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    result = await ratelimit(
+        lab, make_sprint, run_check, endpoints={"login": "https://ratelimit.edge.test/login"}
+    )
+    assert result.status is Status.SKIPPED and "enabled = true" in result.summary
+    assert lab.arrivals(edge("ratelimit"), "/login") == []
+
+
+async def test_ratelimit_stops_at_the_first_429(
+    lab: Lab, make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    result = await ratelimit(lab, make_sprint, run_check, **probe_tables("/login"))
+    assert result.status is Status.PASS
+    assert "throttled at request 6 (429, Retry-After" in result.summary
+    assert "5 requests per 60 s" in result.summary
+    assert len(lab.arrivals(edge("ratelimit"), "/login")) == 6
+    assert result.evidence["statuses"] == [200] * 5 + [429]
+
+
+async def test_ratelimit_stays_within_budget_and_rate(
+    lab: Lab, make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    rate = 20.0
+    result = await ratelimit(lab, make_sprint, run_check, **probe_tables("/open", max_requests=7, rate=rate))
+    assert result.status is Status.WARN
+    assert "no throttling seen within 7 requests" in result.summary and "not proof" in result.summary
+    arrivals = lab.arrivals(edge("ratelimit"), "/open")
+    assert len(arrivals) == 7
+    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
+    assert min(gaps) >= 0.9 / rate
+
+
+async def test_ratelimit_503_with_a_date_is_read(
+    lab: Lab, make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    result = await ratelimit(lab, make_sprint, run_check, **probe_tables("/busy"))
+    assert result.status is Status.WARN and "throttled at request 4 (503, Retry-After" in result.summary
+    assert "429 is the status" in result.summary
+
+
+async def test_ratelimit_legacy_headers_are_read(
+    lab: Lab, make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    result = await ratelimit(lab, make_sprint, run_check, **probe_tables("/legacy"))
+    assert result.status is Status.PASS and "throttled at request 5 (429, no Retry-After)" in result.summary
+    assert result.evidence["first_answer"]["legacy"]["limit"] == 4
+
+
+async def test_ratelimit_endpoint_that_never_answers_is_an_error(
+    make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    tables = {
+        "endpoints": {"target": "https://hang.lab.test/"},
+        "probes": {"ratelimit": {"enabled": True, "endpoint": "target", "max_requests": 3}},
+    }
+    result = (await run_check(make_sprint(["hang.lab.test"], **tables), "edge.ratelimit"))["hang.lab.test"]
+    assert result.status is Status.ERROR and "no answer" in result.summary
+
+
+# ---------------------------------------------------------------- dns.takeover
+
+TAKEOVER_NAMES = ["unclaimed", "bucket", "pages", "claimed", "gone", "dangling"]
+
+
+async def test_takeover_candidates_are_found_and_sorted(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    sprint = make_sprint(
+        [edge("aplus")], apex="edge.test", domains={"subdomains": [edge(n) for n in TAKEOVER_NAMES]}
+    )
+    result = (await run_check(sprint, "dns.takeover"))["edge.test"]
+    assert (result.status, result.severity) == (Status.FAIL, Severity.HIGH)
+    verdicts = {row["name"]: row["verdict"] for row in result.evidence["names"]}
+    assert verdicts[edge("gone")] == "vulnerable"
+    assert verdicts[edge("bucket")] == "vulnerable"
+    assert verdicts[edge("unclaimed")] == "verify"
+    assert verdicts[edge("pages")] == "verify"
+    assert verdicts[edge("claimed")] == "safe"
+    assert verdicts[edge("dangling")] == "dangling"
+    assert verdicts[edge("aplus")] == "no-cname"
+    assert result.evidence["names"][0]["verdict"] == "vulnerable"
+
+
+async def test_claimed_names_pass(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    sprint = make_sprint([edge("aplus")], apex="edge.test", domains={"subdomains": [edge("claimed")]})
+    result = (await run_check(sprint, "dns.takeover"))["edge.test"]
+    assert result.status is Status.PASS and "none points at an unclaimed service" in result.summary
+
+
+# ---------------------------------------------------------------- dns.caa
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        (edge("aplus"), Status.PASS),
+        (edge("wrongca"), Status.FAIL),
+        (edge("critical"), Status.FAIL),
+        ("good.lab.test", Status.WARN),
+    ],
+)
+async def test_caa(make_sprint: MakeSprint, run_check: RunCheck, host: str, status: Status) -> None:
+    result = await one(make_sprint, run_check, "dns.caa", host)
+    assert result.status is status, result.summary
+
+
+async def test_caa_names_where_it_was_found_and_the_ca_in_use(
+    make_sprint: MakeSprint, run_check: RunCheck
+) -> None:
+    result = await one(make_sprint, run_check, "dns.caa", edge("wrongca"))
+    assert result.evidence["found_at"] == "wrongca.edge.test"
+    assert result.evidence["issuer_caa_domains"] == ["lab.launchwizard.test"]
+    assert 'issue "lab.launchwizard.test"' in result.fix

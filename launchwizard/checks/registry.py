@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from launchwizard.checks.base import CheckContext, CheckSpec, RunFn
 from launchwizard.checks.model import Result, Severity
+
+if TYPE_CHECKING:
+    from launchwizard.config import Sprint
 
 
 def lazy(module: str, function: str) -> RunFn:
@@ -26,6 +30,13 @@ def lazy(module: str, function: str) -> RunFn:
 
     run.__qualname__ = run.__name__ = f"{module.rsplit('.', 1)[-1]}.{function}"
     return run
+
+
+def _ratelimit_deadline(sprint: Sprint) -> float:
+    """The rate-limit probe's deadline, imported only when that check runs."""
+    from launchwizard.checks.ratelimit import probe_deadline
+
+    return probe_deadline(sprint)
 
 
 REGISTRY: tuple[CheckSpec, ...] = (
@@ -182,6 +193,24 @@ REGISTRY: tuple[CheckSpec, ...] = (
         ),
     ),
     CheckSpec(
+        "edge.cdn",
+        "edge",
+        "A CDN/WAF edge fronts the host",
+        Severity.MEDIUM,
+        "host",
+        lazy("launchwizard.checks.cdn", "cdn"),
+        (
+            "OWASP Denial of Service Cheat Sheet",
+            "Cloudflare docs: proxied vs DNS-only records",
+            "wafw00f / cdncheck: passive edge fingerprints",
+        ),
+        round_trips=6,
+        why=(
+            "Without an edge in front, floods, bots and vulnerability scanners hit the origin directly: "
+            "one bad afternoon of traffic takes the product down, and its real address is public."
+        ),
+    ),
+    CheckSpec(
         "edge.headers",
         "edge",
         "Security headers score well on the MDN HTTP Observatory",
@@ -232,6 +261,57 @@ REGISTRY: tuple[CheckSpec, ...] = (
         why=(
             "If the API lets any origin read its answers with the user's cookies, every website a "
             "customer visits can silently download their conversations and account data."
+        ),
+    ),
+    CheckSpec(
+        "edge.ratelimit",
+        "edge",
+        "Public APIs and forms throttle repeated requests",
+        Severity.MEDIUM,
+        "ratelimit",
+        lazy("launchwizard.checks.ratelimit", "ratelimit"),
+        (
+            "RFC 6585 §4 (429 Too Many Requests)",
+            "RFC 9110 §10.2.3 (Retry-After)",
+            "IETF draft-ietf-httpapi-ratelimit-headers",
+            "OWASP API Security Top 10: API4 (unrestricted resource consumption)",
+        ),
+        why=(
+            "An unthrottled login lets bots try passwords all night, and an unthrottled chat API lets one "
+            "script spend the month's LLM budget in an hour."
+        ),
+        deadline=_ratelimit_deadline,
+    ),
+    CheckSpec(
+        "dns.takeover",
+        "edge",
+        "No subdomain points at a service someone else could claim",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.dnsedge", "takeover"),
+        (
+            "can-i-take-over-xyz (EdOverflow, CC-BY-4.0)",
+            "OWASP WSTG-CONF-10 (subdomain takeover)",
+            "RFC 1034 §3.6.2 (CNAME)",
+        ),
+        round_trips=8,
+        why=(
+            "A CNAME left pointing at a deleted Heroku app, S3 bucket or Azure site can be claimed by "
+            "anyone, who then serves phishing pages and reads cookies on the product's own domain."
+        ),
+    ),
+    CheckSpec(
+        "dns.caa",
+        "edge",
+        "CAA limits which CAs may issue certificates, and allows the one in use",
+        Severity.LOW,
+        "host",
+        lazy("launchwizard.checks.dnsedge", "caa"),
+        ("RFC 8659 (CAA)", "internet.nl web_caa", "CA/B Forum Baseline Requirements §3.2.2.8 (CAA)"),
+        round_trips=6,
+        why=(
+            "CAA records stop other CAs from issuing certificates for the product's names; records that "
+            "leave out the CA actually in use make the next automatic renewal fail."
         ),
     ),
     CheckSpec(
