@@ -14,7 +14,7 @@ import pytest
 from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.config import Sprint
 from launchwizard.demo.lab import Lab
-from launchwizard.demo.sites_edge import APPROVED_ORIGINS
+from launchwizard.demo.sites_edge import APPROVED_ORIGINS, env_file
 
 RunCheck = Callable[[Sprint, str], Awaitable[dict[str, Result]]]
 MakeSprint = Callable[..., Sprint]
@@ -192,6 +192,31 @@ async def test_cors_probes_every_endpoint_on_the_host(make_sprint: MakeSprint, r
     assert result.evidence["urls"] == ["https://cors-allow.edge.test/", "https://cors-allow.edge.test/api/me"]
     probes = {(row["url"], row["probe"]) for row in result.evidence["probes"]}
     assert ("https://cors-allow.edge.test/api/me", "downgrade") in probes
+
+
+# ---------------------------------------------------------------- edge.exposed
+
+
+async def test_exposed_paths_are_found_by_content(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    result = await one(make_sprint, run_check, "edge.exposed", edge("exposed"))
+    assert result.status is Status.FAIL and result.severity is Severity.CRITICAL
+    paths = {row["path"] for row in result.evidence["exposed"]}
+    assert {"/.env", "/.git/HEAD", "/.git/config", "/server-status", "/actuator/env", "/.DS_Store"} <= paths
+    assert {"/backup.sql", "/admin", "/openapi.json"} <= paths
+    text = shown(result)
+    for line in env_file().splitlines():
+        value = line.split("=", 1)[1]
+        if len(value) > 16:
+            assert value not in text
+
+
+@pytest.mark.parametrize("name", ["spa", "guarded", "bare"])
+async def test_soft_404_refused_and_missing_paths_are_not_findings(
+    make_sprint: MakeSprint, run_check: RunCheck, name: str
+) -> None:
+    result = await one(make_sprint, run_check, "edge.exposed", edge(name))
+    assert result.status is Status.PASS, result.summary
+    assert result.evidence["exposed"] == []
 
 
 # ---------------------------------------------------------------- edge.cdn

@@ -1,5 +1,5 @@
-"""Pure tables for edge detection, rate-limit fields, CAA and takeover verdicts
-(launchwizard.edge.cdn, .ratelimit, .caa, .takeover), with property tests over hostile input."""
+"""Pure tables for edge detection, rate-limit fields, CAA, takeover and exposed-path verdicts
+(launchwizard.edge.cdn, .ratelimit, .caa, .takeover, .exposed), with property tests over hostile input."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 
 from launchwizard.edge.caa import issuer_caa_domains, judge_caa, parse_caa
 from launchwizard.edge.cdn import detect_edge, fix_for_unfronted
+from launchwizard.edge.exposed import SENSITIVE_PATHS, Baseline, baseline_paths
+from launchwizard.edge.exposed import judge as judge_exposure
 from launchwizard.edge.ratelimit import read_ratelimit
 from launchwizard.edge.takeover import judge, match_service
 
@@ -202,3 +204,67 @@ def test_takeover_verdicts(chain: tuple[str, ...], nxdomain: bool, body: bytes |
 @given(st.lists(st.text(max_size=40), max_size=3), st.booleans(), st.none() | st.binary(max_size=200))
 def test_takeover_judge_never_raises(chain: list[str], nxdomain: bool, body: bytes | None) -> None:
     assert judge("a.test", chain, target_nxdomain=nxdomain, body=body, fetch_error="x").reason
+
+
+# ---------------------------------------------------------------- exposed paths
+
+SPECS = {spec.path: spec for spec in SENSITIVE_PATHS}
+SHELL = b"<!doctype html><html><body><div id=root></div></body></html>"
+
+
+def _judge(path: str, body: bytes, status: int = 200, content_type: str = "text/plain", baselines=()):
+    return judge_exposure(SPECS[path], status, [("Content-Type", content_type)], body, list(baselines), path)
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "content_type"),
+    [
+        ("/.env", b"APP_ENV=prod\nSECRET_KEY=abcdefghijkl\n", "text/plain"),
+        ("/.git/HEAD", b"ref: refs/heads/main\n", "text/plain"),
+        ("/.git/config", b"[core]\n\trepositoryformatversion = 0\n", "text/plain"),
+        ("/.DS_Store", b"\x00\x00\x00\x01Bud1" + bytes(20), "application/octet-stream"),
+        ("/backup.sql", b"-- MySQL dump 10.13\nCREATE TABLE t (id int);\n", "text/plain"),
+        ("/admin", b'<title>Admin</title><form><input type="password" name="p"></form>', "text/html"),
+        ("/openapi.json", b'{"openapi": "3.1.0", "paths": {}}', "application/json"),
+        ("/metrics", b"# HELP http_requests_total Total\n# TYPE http_requests_total counter\n", "text/plain"),
+    ],
+)
+def test_each_kind_is_recognised_by_its_content(path: str, body: bytes, content_type: str) -> None:
+    assert _judge(path, body, content_type=content_type) is not None
+
+
+def test_env_sample_names_variables_without_values() -> None:
+    found = _judge("/.env", b"APP_ENV=prod\nSECRET_KEY=abcdefghijkl\n")
+    assert found is not None and found.sample == "APP_ENV=…, SECRET_KEY=…"
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "content_type"),
+    [
+        ("/.env", b"APP_ENV=prod\nSECRET_KEY=abc\n", 403, "text/plain"),
+        ("/.env", b"APP_ENV=prod\nSECRET_KEY=abc\n", 302, "text/plain"),
+        ("/.env", SHELL, 200, "text/html"),
+        ("/.env", b"<html>APP_ENV=prod\nSECRET_KEY=abc\n</html>", 200, "text/plain"),
+        ("/admin", b"<title>Sign in</title>", 200, "text/html"),
+        ("/.git/HEAD", b"\xff\xfe garbage \x00", 200, "text/plain"),
+    ],
+)
+def test_refusals_redirects_and_html_shells_are_not_findings(
+    path: str, body: bytes, status: int, content_type: str
+) -> None:
+    assert _judge(path, body, status, content_type) is None
+
+
+def test_a_site_answering_everything_alike_is_not_a_finding() -> None:
+    page = b'<title>Admin</title><input type="password">'
+    probe = baseline_paths()[0]
+    baseline = Baseline.from_response(200, [], page, probe)
+    assert _judge("/admin", page, content_type="text/html", baselines=[baseline]) is None
+    assert len(set(baseline_paths()) | set(baseline_paths())) == 6
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(sorted(SPECS)), st.binary(max_size=500), st.integers(100, 599))
+def test_exposed_judge_never_raises(path: str, body: bytes, status: int) -> None:
+    found = _judge(path, body, status)
+    assert found is None or 200 <= found.status < 300

@@ -264,6 +264,24 @@ REGISTRY: tuple[CheckSpec, ...] = (
         ),
     ),
     CheckSpec(
+        "edge.exposed",
+        "edge",
+        "No secrets, repositories, admin or debug routes publicly served",
+        Severity.HIGH,
+        "host",
+        lazy("launchwizard.checks.exposed", "exposed"),
+        (
+            "OWASP WSTG-CONF-04 (old, backup and unreferenced files)",
+            "OWASP WSTG-CONF-05 (admin interfaces)",
+            "CWE-538 (file and directory information exposure)",
+        ),
+        round_trips=10,
+        why=(
+            "A served .env or .git folder hands out database passwords and the whole source code; a public "
+            "admin or debug route is the first thing automated scanners try, minutes after launch."
+        ),
+    ),
+    CheckSpec(
         "edge.ratelimit",
         "edge",
         "Public APIs and forms throttle repeated requests",
