@@ -37,6 +37,8 @@ COMMANDS = (
     "spf",
     "secrets",
     "headers",
+    "smoke",
+    "accept-risk",
 )
 
 
@@ -64,6 +66,8 @@ def _parser() -> argparse.ArgumentParser:
     _add_spf(commands)
     _add_secrets(commands)
     _add_headers(commands)
+    _add_smoke(commands)
+    _add_accept_risk(commands)
     return parser
 
 
@@ -215,6 +219,28 @@ def _add_secrets(commands: argparse._SubParsersAction) -> None:
     add_parser(commands)
 
 
+def _add_smoke(commands: argparse._SubParsersAction) -> None:
+    from launchwizard.commands.smoke import add_parser
+
+    add_parser(commands)
+
+
+def _add_accept_risk(commands: argparse._SubParsersAction) -> None:
+    accept = commands.add_parser(
+        "accept-risk",
+        help="accept one finding (like ai.injection:extract-repeat) with a reason, for the pack",
+        description=(
+            "Record that the team accepts one finding (a prompt the bot fails, a false positive): it stops "
+            "counting against the launch and is listed, with the reason, in the handover pack."
+        ),
+    )
+    _config_option(accept)
+    accept.add_argument("risk", metavar="CHECK:FINDING", help="e.g. ai.injection:extract-repeat")
+    accept.add_argument("--reason", default="", help="why the risk is accepted (required unless --clear)")
+    accept.add_argument("--by", default="", help="who accepts it")
+    accept.add_argument("--clear", action="store_true", help="withdraw the acceptance")
+
+
 def _add_headers(commands: argparse._SubParsersAction) -> None:
     from launchwizard.commands.headers import add_parser
 
@@ -266,9 +292,18 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands.headers import headers
 
         return headers
+    if name == "smoke":
+        from launchwizard.commands.smoke import smoke
+
+        return smoke
     from launchwizard.commands import sprintstate
 
-    return {"status": sprintstate.status, "item": sprintstate.item, "decide": sprintstate.decide}[name]
+    return {
+        "status": sprintstate.status,
+        "item": sprintstate.item,
+        "decide": sprintstate.decide,
+        "accept-risk": sprintstate.accept_risk,
+    }[name]
 
 
 def _wizard_config(argv: list[str]) -> Path | None:

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from launchwizard.config import (
     ConfigError,
     HostExpect,
+    InjectionProbe,
     Nameserver,
+    PerfConfig,
     Ports,
     ProbeBudget,
     Sprint,
@@ -181,7 +183,7 @@ def test_full_file_loads_typed_normalised_values(tmp_path: Path) -> None:
     assert net.ports == Ports(http=8080, https=8443, dns=5353)
 
     assert sprint.probes.ratelimit == ProbeBudget(enabled=True, endpoint="homepage")
-    assert sprint.probes.injection == ProbeBudget(True, "chat", 30, 1.5)
+    assert sprint.probes.injection == InjectionProbe(True, "chat", 30, 1.5)
     assert sprint.repo == tmp_path / "../app"
     assert sprint.logs == (f"{tmp_path}/logs/*.log", "/var/log/acme/*.log")
     assert sprint.environments["production"].variables == ("DATABASE_URL", "OPENAI_API_KEY")
@@ -198,7 +200,8 @@ def test_minimal_file_gets_defaults() -> None:
     assert sprint.network.ports == Ports(80, 443, 53)
     assert (sprint.network.concurrency, sprint.network.per_host) == (16, 6)
     assert sprint.probes.ratelimit == ProbeBudget(False, None, 20, 5.0)
-    assert sprint.probes.injection == ProbeBudget(False, None, 25, 5.0)
+    assert sprint.probes.injection == InjectionProbe(False, None, 25, 2.0)
+    assert sprint.perf == PerfConfig(40, 4, 500, 2, 3, 70, 350)
     assert sprint.repo is None and sprint.logs == () and sprint.environments == {}
     assert sprint.state_dir == Path("/srv/acme/.launchwizard")
 
@@ -1023,3 +1026,30 @@ def test_locator_lines_of_tricky_layouts() -> None:
     assert lines[("arr", 0, "v", 1, "k")] == 10
     assert lines[("arr", 1)] == 11
     assert lines[("arr", 1, "sub", "w")] == 13
+
+
+def test_perf_and_injection_keys_are_validated(tmp_path: Path):
+    base = (
+        '[sprint]\nclient = "A"\ncanonical = "https://a.test/"\n[domains]\napex = "a.test"\n'
+        'hosts = ["a.test"]\n[endpoints]\nchat = "https://a.test/chat"\n'
+    )
+    sprint = parse_sprint(base + "[perf]\nsamples = 60\np95_ms = 300\n", tmp_path / "sprint.toml")
+    assert (sprint.perf.samples, sprint.perf.p95_ms, sprint.perf.js_budget_kb) == (60, 300, 350)
+    for bad, message in (
+        ("[perf]\nsamples = 0\n", "perf.samples"),
+        ("[perf]\np95 = 300\n", "unknown key 'p95'"),
+        ("[perf]\ncache_hit_pct = 120\n", "perf.cache_hit_pct"),
+        ('[probes.injection]\ncanaries = ["abc"]\n', "too short"),
+        ('[probes.injection]\nsystem_prompt_file = "missing.txt"\n', "does not exist"),
+    ):
+        with pytest.raises(ConfigError) as caught:
+            parse_sprint(base + bad, tmp_path / "sprint.toml")
+        assert message in str(caught.value), str(caught.value)
+    prompt = tmp_path / "system.txt"
+    prompt.write_text("You are a bot.", encoding="utf-8")
+    sprint = parse_sprint(
+        base + '[probes.injection]\ncanaries = [" CANARY-1234 "]\nsystem_prompt_file = "system.txt"\n',
+        tmp_path / "sprint.toml",
+    )
+    assert sprint.probes.injection.canaries == ("CANARY-1234",)
+    assert sprint.probes.injection.system_prompt_file == prompt

@@ -762,3 +762,33 @@ def test_environment_page_lists_what_the_code_reads_with_its_problems(tmp_path: 
 
 def test_environment_page_without_a_config_env_result_has_no_code_section(tmp_path: Path) -> None:
     assert "What the code reads" not in _render(tmp_path)["environment.md"]
+
+
+def test_injection_table_and_accepted_risks_reach_the_pack(tmp_path: Path) -> None:
+    run = fixed_run()
+    rows = [
+        {
+            "prompt": "hijack-1",
+            "owasp": "LLM01",
+            "category": "direct injection",
+            "verdict": "accepted",
+            "detectors": "hijack: the reply says the injected marker LW-HIJACK-01",
+        },
+        {
+            "prompt": "extract-repeat",
+            "owasp": "LLM07",
+            "category": "system prompt extraction",
+            "verdict": "fail",
+            "detectors": "canary: canary ACME-CANARY-1 in the reply",
+        },
+    ]
+    run["results"].append(
+        _result("ai.injection", "api.acme.test", "fail", "critical", stage="perf", evidence={"prompts": rows})
+    )
+    state = fixed_state()
+    state.accept_risk("ai.injection:hijack-1", "echo-only bot | no tools", "Sam")
+    risks = _render(tmp_path, fixed_input(run=run, state=state))["risks.md"]
+    assert "## AI security: prompt-injection evaluation" in risks
+    assert "| fail | LLM07 | `extract-repeat` | system prompt extraction |" in risks
+    assert "## Accepted risks" in risks
+    assert "| `ai.injection:hijack-1` | echo-only bot \\| no tools | Sam |" in risks

@@ -462,10 +462,11 @@ def scanned_phrase(counts: dict[str, int]) -> str:
         if counts[key]:
             parts.append(_count(counts[key], noun))
     listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
-    return f"{listed} ({_size(counts['bytes'])})"
+    return f"{listed} ({size_text(counts['bytes'])})"
 
 
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
+    """A byte count as people read it: "812 bytes", "14.2 kB", "3.1 MB"."""
     if n >= MIB:
         return f"{n / MIB:.1f} MB"
     return f"{n / 1024:.1f} kB" if n >= 1024 else f"{n} bytes"

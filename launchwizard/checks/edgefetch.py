@@ -1,4 +1,5 @@
-"""The pages the edge checks share: each host's https:// and http:// home, fetched once per run.
+"""The pages checks share: each host's https:// and http:// home and the landing page,
+fetched once per run.
 
 edge.headers, edge.hsts and edge.cdn all read the same two redirect chains per host; the
 network layer's `follow_once` hands every caller the same chain, so the stage costs one
@@ -10,6 +11,8 @@ from __future__ import annotations
 import asyncio
 
 from launchwizard.checks.base import CheckContext
+from launchwizard.checks.runner import homepage_url
+from launchwizard.edge.page import PageFacts, read_page
 from launchwizard.net.http import Chain, Hop
 
 PAGE_MAX_BODY = 2 * 1024 * 1024
@@ -23,6 +26,19 @@ async def home_chains(ctx: CheckContext, host: str) -> tuple[Chain, Chain]:
         ctx.net.http.follow_once(f"http://{host}/", max_body=PAGE_MAX_BODY),
     )
     return https, http
+
+
+async def landing_page(ctx: CheckContext) -> tuple[str, PageFacts] | str:
+    """The landing page's final URL and HTML facts (shared by the core and perf checks), or
+    why it could not be read."""
+    url = homepage_url(ctx.sprint)
+    chain = await ctx.net.http.follow_once(url, max_body=PAGE_MAX_BODY)
+    final = chain.final
+    if final is None:
+        return f"could not load the landing page {url}: {chain.error or 'no answer'}"
+    if final.status != 200:
+        return f"could not load the landing page {url}: status {final.status}"
+    return final.url, read_page(final.header("content-type"), final.body)
 
 
 def first_response(chain: Chain) -> Hop | None:

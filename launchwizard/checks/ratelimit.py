@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from launchwizard.checks.base import CheckContext
+from launchwizard.checks.chatcall import render_body, request_endpoint
 from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.edge.ratelimit import RateLimitInfo, read_ratelimit
 from launchwizard.net.http import FetchError, Response
@@ -70,32 +71,19 @@ class Probe:
         }
 
 
-def _request_body(endpoint: Endpoint) -> bytes | None:
-    if endpoint.body is None:
-        return None
-    return endpoint.body.replace("{{prompt}}", PROBE_PROMPT).encode()
-
-
 async def run_probe(ctx: CheckContext, endpoint: Endpoint, max_requests: int, rate_per_s: float) -> Probe:
     """Send paced requests until throttled, broken, or the budget is spent."""
     probe = Probe()
     interval = 1.0 / rate_per_s
     started = time.monotonic()
     next_send = started
-    body = _request_body(endpoint)
+    body = render_body(endpoint, PROBE_PROMPT)
     for number in range(1, max_requests + 1):
         await asyncio.sleep(max(0.0, next_send - time.monotonic()))
         next_send = time.monotonic() + interval
         probe.sent = number
         try:
-            response = await ctx.net.http.request(
-                endpoint.method,
-                endpoint.url,
-                headers=dict(endpoint.headers),
-                content=body,
-                timeout_s=endpoint.timeout_s,
-                max_body=MAX_BODY,
-            )
+            response = await request_endpoint(ctx, endpoint, max_body=MAX_BODY, content=body)
         except FetchError as exc:
             probe.stopped = f"request {number} got no answer: {exc.message}"
             break

@@ -7,7 +7,7 @@ stage screen; nothing else needs to change. Ids are a public interface (DESIGN �
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from launchwizard.checks.base import CheckContext, CheckSpec, RunFn
@@ -37,6 +37,31 @@ def _ratelimit_deadline(sprint: Sprint) -> float:
     from launchwizard.checks.ratelimit import probe_deadline
 
     return probe_deadline(sprint)
+
+
+def _injection_deadline(sprint: Sprint) -> float:
+    """The injection evaluation's deadline, imported only when that check runs."""
+    from launchwizard.checks.injection import injection_deadline
+
+    return injection_deadline(sprint)
+
+
+def _smoke_deadline(sprint: Sprint) -> float:
+    """The smoke test's deadline: two tries of its slowest route."""
+    from launchwizard.checks.smoke import smoke_deadline
+
+    return smoke_deadline(sprint)
+
+
+def _perf_deadline(name: str) -> Callable[[Sprint], float]:
+    """A sampling check's deadline, computed by its module from the sprint's [perf] budget."""
+
+    def deadline(sprint: Sprint) -> float:
+        from launchwizard.checks import perf
+
+        return getattr(perf, name)(sprint)  # type: ignore[no-any-return]
+
+    return deadline
 
 
 REGISTRY: tuple[CheckSpec, ...] = (
@@ -190,6 +215,67 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "Everything a page loads, source maps included, is public: any visitor can open the "
             "browser's developer tools and copy a key from it, then spend the product's money or "
             "read its customers' data."
+        ),
+    ),
+    CheckSpec(
+        "core.landing",
+        "core",
+        "Landing page answers 200 over HTTPS on every visit",
+        Severity.CRITICAL,
+        "site",
+        lazy("launchwizard.checks.core", "landing"),
+        ("RFC 9110 §15.3.1 (200 OK)", "web.dev: Core Web Vitals"),
+        round_trips=18,
+        why=(
+            "The landing page is the product's front door: if it fails on one visit in three, or only "
+            "loads over http://, launch traffic and paid ads land on an error."
+        ),
+    ),
+    CheckSpec(
+        "core.widget",
+        "core",
+        "Chat widget loads without blocking the page",
+        Severity.MEDIUM,
+        "site",
+        lazy("launchwizard.checks.core", "widget"),
+        ("HTML Standard: script async and defer", "web.dev: render-blocking resources"),
+        round_trips=8,
+        why=(
+            "A widget script without async or defer stops the browser from drawing the page until it "
+            "has downloaded and run: a slow widget CDN makes the whole site look down."
+        ),
+    ),
+    CheckSpec(
+        "core.errors",
+        "core",
+        "Unknown routes and bad input get a useful 4xx, never a stack trace",
+        Severity.HIGH,
+        "site",
+        lazy("launchwizard.checks.core", "errors"),
+        (
+            "RFC 9110 §15.5 (client error status codes)",
+            "RFC 9457 (problem details for HTTP APIs)",
+            "OWASP WSTG-ERRH-01 (improper error handling)",
+            "CWE-209 (error message containing sensitive information)",
+        ),
+        round_trips=3,
+        why=(
+            "A crash on malformed input is an outage anyone can trigger, and a stack trace or debug page "
+            "shows attackers the code's files, versions and sometimes its settings."
+        ),
+    ),
+    CheckSpec(
+        "core.health",
+        "core",
+        "Health route answers 200 quickly",
+        Severity.MEDIUM,
+        "site",
+        lazy("launchwizard.checks.core", "health"),
+        ("Gatus: endpoint conditions", "Kubernetes: liveness and readiness probes"),
+        round_trips=2,
+        why=(
+            "Monitors, load balancers and the deploy smoke test all ask the health route; without a fast, "
+            "honest 200 nobody learns the product is down until a customer says so."
         ),
     ),
     CheckSpec(
@@ -423,6 +509,80 @@ REGISTRY: tuple[CheckSpec, ...] = (
         ),
     ),
     CheckSpec(
+        "perf.latency",
+        "perf",
+        "Core routes: p95 latency and error rate within targets",
+        Severity.HIGH,
+        "site",
+        lazy("launchwizard.checks.perf", "latency"),
+        ("k6 thresholds: p(95) and http_req_failed", "Google SRE Workbook: latency SLIs"),
+        why=(
+            "Averages hide the slow requests users remember: the p95 is what one visitor in twenty "
+            "waits, and a few per cent of errors under light load become an outage at launch traffic."
+        ),
+        deadline=_perf_deadline("latency_deadline"),
+    ),
+    CheckSpec(
+        "perf.chat",
+        "perf",
+        "Chat answers start within seconds and stop at the timeout",
+        Severity.HIGH,
+        "site",
+        lazy("launchwizard.checks.perf", "chat"),
+        ("OWASP LLM10:2025 (unbounded consumption: timeouts)", "WHATWG HTML: server-sent events"),
+        why=(
+            "Users give a chat about three seconds before they think it is broken, and a reply with no "
+            "timeout holds a connection and an LLM bill open for as long as the provider hangs."
+        ),
+        deadline=_perf_deadline("chat_deadline"),
+    ),
+    CheckSpec(
+        "perf.cache",
+        "perf",
+        "Static files cacheable and served from the edge cache",
+        Severity.MEDIUM,
+        "site",
+        lazy("launchwizard.checks.static", "cache"),
+        ("RFC 9111 §5.2 (Cache-Control)", "RFC 9211 (Cache-Status)", "Cloudflare docs: cf-cache-status"),
+        round_trips=8,
+        why=(
+            "Every static file the edge cannot cache is fetched from the origin for every visitor: slower "
+            "pages everywhere and an origin that falls over at the first traffic spike."
+        ),
+    ),
+    CheckSpec(
+        "perf.bundle",
+        "perf",
+        "JavaScript on the landing page within the budget",
+        Severity.MEDIUM,
+        "site",
+        lazy("launchwizard.checks.static", "bundle"),
+        ("web.dev: performance budgets", "web.dev: reduce JavaScript payloads with code splitting"),
+        round_trips=8,
+        why=(
+            "Every kilobyte of JavaScript is downloaded, parsed and run before the page responds; on a "
+            "mid-range phone a few megabytes mean seconds of a frozen page."
+        ),
+    ),
+    CheckSpec(
+        "ai.injection",
+        "perf",
+        "The chat bot resists prompt injection and does not leak",
+        Severity.CRITICAL,
+        "injection",
+        lazy("launchwizard.checks.injection", "injection"),
+        (
+            "OWASP Top 10 for LLM Applications 2025: LLM01, LLM02, LLM05, LLM06, LLM07, LLM08, LLM10",
+            "garak: prompt-extraction n-gram detector",
+            "Rebuff: canary words",
+        ),
+        why=(
+            "A bot that can be talked into printing its instructions, another customer's data or a key "
+            "leaks them to the first curious user; B2B buyers test exactly this before they sign."
+        ),
+        deadline=_injection_deadline,
+    ),
+    CheckSpec(
         "logs.redaction",
         "perf",
         "Logs hold no secrets, passwords or customer personal data",
@@ -458,6 +618,21 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "visitor downloads."
         ),
         budget_s=120.0,
+    ),
+    CheckSpec(
+        "deploy.smoke",
+        "deploy",
+        "Homepage, login, chat and health answer after the deploy",
+        Severity.CRITICAL,
+        "site",
+        lazy("launchwizard.checks.smoke", "smoke"),
+        ("Google SRE book: launch checklist (canaries)", "Gatus: failure-threshold"),
+        why=(
+            "A deploy that broke sign-in or the chat is an outage for every customer until someone "
+            "notices; the smoke test notices in the first minute, and tells one dropped request apart "
+            "from a broken route."
+        ),
+        deadline=_smoke_deadline,
     ),
 )
 

@@ -118,6 +118,7 @@ def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
         "repo": lambda: (repo_target(sprint),),
         "logs": lambda: (LOGS_TARGET,),
         "ratelimit": lambda: (probe_host(sprint, sprint.probes.ratelimit.endpoint),),
+        "injection": lambda: (probe_host(sprint, sprint.probes.injection.endpoint),),
     }
     return targets.get(scope, lambda: (sprint.apex,))()
 
@@ -134,6 +135,7 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
                 repo_target(sprint),
                 LOGS_TARGET,
                 probe_host(sprint, sprint.probes.ratelimit.endpoint),
+                probe_host(sprint, sprint.probes.injection.endpoint),
             )
         )
     )

@@ -1,4 +1,5 @@
-"""Sprint-state commands: `status`, `item` and `decide`, for scripts and terminals without the wizard."""
+"""Sprint-state commands: `status`, `item`, `decide` and `accept-risk`, for scripts and
+terminals without the wizard."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ def status(args: argparse.Namespace) -> int:
     run, problems = current_results(sprint.state_dir, sprint_targets(sprint))
     lines = [f"{safe_text(sprint.client)}: launch sprint", *_clock_lines(state, now_utc()), ""]
     lines += [*_stage_lines(state), "", *_item_lines(state), "", *_decision_lines(state, run)]
+    lines += _accepted_lines(state)
     lines += [f"warning: {safe_text(str(p))}" for p in problems]
     print("\n".join(lines))
     return EXIT_OK
@@ -95,6 +97,16 @@ def _decision_lines(state: SprintState, run: dict[str, Any] | None) -> list[str]
     return lines
 
 
+def _accepted_lines(state: SprintState) -> list[str]:
+    if not state.accepted:
+        return []
+    lines = ["", "ACCEPTED RISKS"]
+    for key, risk in sorted(state.accepted.items()):
+        who = f" ({safe_text(risk.by)})" if risk.by else ""
+        lines.append(f"  {safe_text(key)}{who}: {safe_text(risk.reason)}")
+    return lines
+
+
 def item(args: argparse.Namespace) -> int:
     """Record one manual item; incomplete input (no evidence, reason, owner) is refused."""
     if args.item_id not in MANUAL_ITEM_IDS:
@@ -137,4 +149,16 @@ def decide(args: argparse.Namespace) -> int:
         state.set_override(args.verdict, args.reason, args.by)
     save_state(sprint.state_dir, state)
     print("override cleared" if args.clear else f"override recorded: {args.verdict}", file=sys.stderr)
+    return EXIT_OK
+
+
+def accept_risk(args: argparse.Namespace) -> int:
+    """Record or withdraw the acceptance of one finding ("check:finding")."""
+    sprint, state = _load(args.config)
+    if args.clear:
+        state.clear_risk(args.risk)
+    else:
+        state.accept_risk(args.risk, args.reason, args.by)
+    save_state(sprint.state_dir, state)
+    print(f"{args.risk}: {'acceptance withdrawn' if args.clear else 'risk accepted'}", file=sys.stderr)
     return EXIT_OK

@@ -9,7 +9,8 @@ Only the standard library is used: the headless CLI imports this package and mus
 The modules, in the order the data flows:
 
 - :mod:`.load` reads the file and parses the TOML (``load_sprint``, ``parse_sprint``);
-- :mod:`.site`, :mod:`.endpoints`, :mod:`.network` and :mod:`.workspace` read the tables;
+- :mod:`.site`, :mod:`.endpoints`, :mod:`.network`, :mod:`.perf` and :mod:`.workspace` read
+  the tables;
 - :mod:`.fields` gives them typed access to values, and :mod:`.values` validates strings;
 - :mod:`.locate` finds the line of a key when an error is reported;
 - :mod:`.model` holds the frozen result, :mod:`.errors` the exceptions.
@@ -25,8 +26,10 @@ from launchwizard.config.model import (
     Endpoint,
     Environment,
     HostExpect,
+    InjectionProbe,
     Nameserver,
     NetworkConfig,
+    PerfConfig,
     Ports,
     ProbeBudget,
     ProbesConfig,
@@ -40,8 +43,10 @@ __all__ = [
     "Endpoint",
     "Environment",
     "HostExpect",
+    "InjectionProbe",
     "Nameserver",
     "NetworkConfig",
+    "PerfConfig",
     "Ports",
     "ProbeBudget",
     "ProbesConfig",

@@ -19,8 +19,10 @@ from launchwizard.config.fields import (
     as_bool,
     as_int,
     as_nonempty_string,
+    as_path,
     as_positive_number,
     as_string,
+    as_string_list,
     as_table,
     reject_unknown_keys,
     required_value,
@@ -28,13 +30,16 @@ from launchwizard.config.fields import (
     toml_type_name,
 )
 from launchwizard.config.keypath import KeyPath
-from launchwizard.config.model import Endpoint, ProbeBudget, ProbesConfig
+from launchwizard.config.model import Endpoint, InjectionProbe, ProbeBudget, ProbesConfig
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 _ENDPOINT_KEYS = ("url", "method", "body", "response_path", "timeout_s", "headers")
 
 _PROBE_KEYS = ("enabled", "endpoint", "max_requests", "rate_per_s")
+_INJECTION_KEYS = (*_PROBE_KEYS, "canaries", "system_prompt_file")
+MIN_CANARY = 6
+"""Shorter markers match ordinary words in replies and would report leaks that are not."""
 
 
 def read_endpoints(reader: Reader, doc: dict[str, Any]) -> Mapping[str, Endpoint]:
@@ -92,7 +97,38 @@ def read_probes(reader: Reader, doc: dict[str, Any], endpoints: Mapping[str, End
     reject_unknown_keys(reader, table, ("ratelimit", "injection"), ("probes",))
     return ProbesConfig(
         ratelimit=_read_budget(reader, table, "ratelimit", ProbeBudget(), endpoints),
-        injection=_read_budget(reader, table, "injection", ProbeBudget(max_requests=25), endpoints),
+        injection=_read_injection(reader, table, endpoints),
+    )
+
+
+def _read_injection(
+    reader: Reader, probes: dict[str, Any], endpoints: Mapping[str, Endpoint]
+) -> InjectionProbe:
+    """[probes.injection]: the budget plus the planted canaries and the system prompt file."""
+    defaults = InjectionProbe()
+    budget = _read_budget(reader, probes, "injection", defaults, endpoints, _INJECTION_KEYS)
+    table = sub_table(reader, probes, "injection", ("probes",))
+    key: KeyPath = ("probes", "injection")
+    canaries = []
+    for index, value in enumerate(as_string_list(reader, table.get("canaries", []), (*key, "canaries"))):
+        marker = value.strip()
+        if len(marker) < MIN_CANARY:
+            reader.fail(
+                (*key, "canaries", index),
+                f"canary {marker!r} is too short: use at least {MIN_CANARY} characters, best a random "
+                "token like CANARY-3f9a1c2e7b4d",
+            )
+        canaries.append(marker)
+    prompt_file = table.get("system_prompt_file")
+    return InjectionProbe(
+        enabled=budget.enabled,
+        endpoint=budget.endpoint,
+        max_requests=budget.max_requests,
+        rate_per_s=budget.rate_per_s,
+        canaries=tuple(canaries),
+        system_prompt_file=None
+        if prompt_file is None
+        else as_path(reader, prompt_file, (*key, "system_prompt_file"), must_exist=True),
     )
 
 
@@ -102,11 +138,12 @@ def _read_budget(
     name: str,
     defaults: ProbeBudget,
     endpoints: Mapping[str, Endpoint],
+    allowed: tuple[str, ...] = _PROBE_KEYS,
 ) -> ProbeBudget:
     """One probe's budget; an enabled probe must say which endpoint it may hit."""
     key: KeyPath = ("probes", name)
     table = sub_table(reader, probes, name, ("probes",))
-    reject_unknown_keys(reader, table, _PROBE_KEYS, key)
+    reject_unknown_keys(reader, table, allowed, key)
     enabled = as_bool(reader, table.get("enabled", False), (*key, "enabled"))
     endpoint = None
     if "endpoint" in table:

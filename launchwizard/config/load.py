@@ -16,6 +16,7 @@ from launchwizard.config.errors import ConfigError
 from launchwizard.config.fields import Reader, reject_unknown_keys
 from launchwizard.config.model import Sprint
 from launchwizard.config.network import read_network
+from launchwizard.config.perf import read_perf
 from launchwizard.config.site import (
     read_dns,
     read_domains,
@@ -36,6 +37,7 @@ _TOP_KEYS = (
     "endpoints",
     "network",
     "probes",
+    "perf",
     "edge",
     "repo",
     "logs",
@@ -87,6 +89,7 @@ def parse_sprint(text: str, path: Path) -> Sprint:
         endpoints=endpoints,
         network=read_network(reader, doc),
         probes=read_probes(reader, doc, endpoints),
+        perf=read_perf(reader, doc),
         edge=read_edge(reader, doc),
         repo=read_repo(reader, doc),
         logs=read_logs(reader, doc),

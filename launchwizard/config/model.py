@@ -97,11 +97,36 @@ class ProbeBudget:
 
 
 @dataclass(frozen=True)
+class InjectionProbe(ProbeBudget):
+    """The prompt-injection evaluation: its budget, the canaries the operator planted (in the
+    system prompt, a knowledge-base document, a test tenant) and, optionally, the system
+    prompt text itself, for the overlap detector."""
+
+    max_requests: int = 25
+    rate_per_s: float = 2.0
+    canaries: tuple[str, ...] = ()
+    system_prompt_file: Path | None = None
+
+
+@dataclass(frozen=True)
 class ProbesConfig:
     """Active probes; both are off unless the operator enables them explicitly."""
 
     ratelimit: ProbeBudget = ProbeBudget()
-    injection: ProbeBudget = ProbeBudget(max_requests=25)
+    injection: InjectionProbe = InjectionProbe()
+
+
+@dataclass(frozen=True)
+class PerfConfig:
+    """The performance targets and how hard the sampling checks may hit the product."""
+
+    samples: int = 40
+    concurrency: int = 4
+    p95_ms: float = 500.0
+    error_rate_pct: float = 2.0
+    chat_first_byte_s: float = 3.0
+    cache_hit_pct: float = 70.0
+    js_budget_kb: float = 350.0
 
 
 @dataclass(frozen=True)
@@ -135,6 +160,7 @@ class Sprint:
     endpoints: Mapping[str, Endpoint] = field(default_factory=_empty_map)
     network: NetworkConfig = NetworkConfig()
     probes: ProbesConfig = ProbesConfig()
+    perf: PerfConfig = PerfConfig()
     edge: EdgeConfig = EdgeConfig()
     repo: Path | None = None
     logs: tuple[str, ...] = ()

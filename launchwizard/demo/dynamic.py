@@ -1,8 +1,8 @@
 """Lab routes whose answer depends on the request or on the requests before it.
 
-Most lab routes are fixed bytes. The edge scenarios need two kinds that are not: CORS
-answers that depend on the Origin a client sends, and rate limits that depend on how many
-requests came earlier in the window. Both are computed here, on the lab's event loop, and
+Most lab routes are fixed bytes. Some are not: CORS answers that depend on the Origin a
+client sends, and rate limits and flaky routes that depend on how many requests came
+earlier. Both are computed here, on the lab's event loop, and
 turned into a plain Response that the server renders like any other.
 """
 
@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 
-from launchwizard.demo.scenario import Cors, RateLimited, Response
+from launchwizard.demo.scenario import Cors, Flaky, RateLimited, Response
 
 PREFLIGHT_MAX_AGE = "600"
 
@@ -69,6 +69,14 @@ def limited_response(route: RateLimited, counters: RateCounters, host: str, path
     refusal = [*announced, *_retry_after(route.retry_after, reset_s)]
     body = '{"error": "too many requests, slow down"}'
     return Response(route.status, body, "application/json", tuple(refusal))
+
+
+def flaky_response(route: Flaky, counters: RateCounters, host: str, path: str) -> Response:
+    """The inner route, or a 503 on the requests the route's pattern makes fail."""
+    count, _age = counters.arrive(host, path)
+    if route.pattern == "always" or (route.pattern == "odd" and count % 2 == 1):
+        return Response(503, "Service Unavailable: the lab made this request fail\n", "text/plain")
+    return route.inner
 
 
 def _announcement(route: RateLimited, remaining: int, reset_s: int) -> list[tuple[str, str]]:

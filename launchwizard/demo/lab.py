@@ -22,6 +22,7 @@ import dns.message
 import dns.rdatatype
 
 from launchwizard.demo.certs import LabPKI
+from launchwizard.demo.chatbot import SYSTEM_CANARY, TENANT_CANARY
 from launchwizard.demo.dns_server import Authority, DnsServer
 from launchwizard.demo.dynamic import RateCounters
 from launchwizard.demo.scenario import (
@@ -190,10 +191,24 @@ class Lab:
                 "homepage": {"url": "https://www.acme.test/"},
                 "health": {"url": "https://www.acme.test/health"},
                 "login": {"url": "https://app.acme.test/login"},
+                "chat": {
+                    "url": "https://api.acme.test/v1/chat",
+                    "method": "POST",
+                    "body": '{"message": "{{prompt}}"}',
+                    "response_path": "reply.text",
+                    "timeout_s": 10.0,
+                    "headers": {"Content-Type": "application/json"},
+                },
             },
             "edge": {"approved_origins": ["https://www.acme.test", "https://app.acme.test"]},
             "probes": {
-                "ratelimit": {"enabled": True, "endpoint": "login", "max_requests": 10, "rate_per_s": 5.0}
+                "ratelimit": {"enabled": True, "endpoint": "login", "max_requests": 10, "rate_per_s": 5.0},
+                "injection": {
+                    "enabled": True,
+                    "endpoint": "chat",
+                    "rate_per_s": 10.0,
+                    "canaries": [SYSTEM_CANARY, TENANT_CANARY],
+                },
             },
             "network": self.network_table(),
         }

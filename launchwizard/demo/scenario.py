@@ -96,7 +96,33 @@ class Fault:
     kind: str
 
 
-Route = Response | Redirect | Fault | RateLimited
+@dataclass(frozen=True)
+class Chat:
+    """A chat API answering the prompt in the request body (launchwizard.demo.chatbot).
+
+    `bot` is "leaky" (the demo's assistant: leaks under some prompts, a traceback on
+    malformed JSON) or "guarded" (refuses attacks, 400 on bad JSON, 413 on long input).
+    `reply` is "json" ({"reply": {"text": ...}}), "sse" (text/event-stream, one event per
+    word), "endless" (an event stream that never ends), "text" (plain text, not JSON).
+    `first_byte_s` delays the first body byte after the head, as a slow model does.
+    """
+
+    bot: str = "guarded"
+    reply: str = "json"
+    first_byte_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class Flaky:
+    """A route that fails (503) on the requests its pattern names, counted since the lab's
+    counters were reset: "odd" fails the 1st, 3rd, ... (one retry always rescues it),
+    "always" fails every request (deploy.smoke scenarios)."""
+
+    inner: Response
+    pattern: str = "odd"
+
+
+Route = Response | Redirect | Fault | RateLimited | Chat | Flaky
 # A route table maps an exact path to a route; "*" matches any path not listed.
 Routes = Mapping[str, Route]
 
@@ -260,6 +286,7 @@ _SWAGGER_UI = (
     '<link rel="stylesheet" href="/docs/swagger-ui.css"></head><body><div id="swagger-ui"></div>'
     '<script src="/docs/swagger-ui-bundle.js"></script></body></html>\n'
 )
+_WIDGET_JS = "(function () { window.AcmeChat = { open: function () {} }; })();\n" * 60
 # The API answers any Origin with credentials allowed: the classic CORS leak.
 _API_CORS = Cors("reflect", credentials=True)
 
@@ -288,6 +315,7 @@ DEMO_HOSTS: tuple[WebHost, ...] = (
         http={ANY_PATH: _page("Acme Assist app")},
         https={
             "/login": RateLimited(_page("Sign in to Acme Assist"), quota=100, window_s=60),
+            "/widget/v2/chat.js": Response(200, _WIDGET_JS, "text/javascript; charset=utf-8"),
             ANY_PATH: _page("Acme Assist app"),
         },
         cert="expiring",
@@ -299,6 +327,7 @@ DEMO_HOSTS: tuple[WebHost, ...] = (
         http={ANY_PATH: Redirect(302, "https://api.acme.test/")},
         https={
             "/docs": Response(200, _SWAGGER_UI),
+            "/v1/chat": Chat("leaky"),
             ANY_PATH: Response(
                 200,
                 json.dumps({"service": "acme-assist-api", "version": "2.3.1"}),

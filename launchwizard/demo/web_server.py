@@ -14,6 +14,7 @@ import contextlib
 import email.utils
 import functools
 import http
+import json
 import socket
 import ssl
 import struct
@@ -23,11 +24,14 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from launchwizard.demo.certs import ServerCert
-from launchwizard.demo.dynamic import RateCounters, cors_response, limited_response
+from launchwizard.demo.chatbot import chat_answer, sse_events
+from launchwizard.demo.dynamic import RateCounters, cors_response, flaky_response, limited_response
 from launchwizard.demo.scenario import (
     ANY_PATH,
     CONNECTION_FAULTS,
+    Chat,
     Fault,
+    Flaky,
     RateLimited,
     Redirect,
     Response,
@@ -229,6 +233,29 @@ async def run_fault(kind: str, reader: asyncio.StreamReader, writer: asyncio.Str
         raise ValueError(f"unknown fault {kind!r}")
 
 
+async def serve_chat(route: Chat, body: bytes, writer: asyncio.StreamWriter) -> None:
+    """Answer one chat request in the route's reply style; an endless stream ends only when the
+    client goes away."""
+    answer = chat_answer(route, body)
+    if isinstance(answer, Response):
+        writer.write(render(answer, "POST"))
+        await writer.drain()
+        return
+    if route.reply in ("json", "text"):
+        await asyncio.sleep(route.first_byte_s)
+        content = json.dumps({"reply": {"text": answer}}) if route.reply == "json" else answer
+        kind = "application/json" if route.reply == "json" else "text/plain; charset=utf-8"
+        writer.write(render(Response(200, content, kind), "POST"))
+        await writer.drain()
+        return
+    writer.write(response_head(200, [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")]))
+    await writer.drain()
+    await asyncio.sleep(route.first_byte_s)
+    async for event in sse_events(answer, route.reply == "endless"):
+        writer.write(event)
+        await writer.drain()
+
+
 class WebServer:
     """The http and https listeners of one lab address and the hosts living there."""
 
@@ -326,14 +353,22 @@ class WebServer:
         if isinstance(route, Fault):
             await run_fault(route.kind, reader, writer)
             return
+        if isinstance(route, Chat) and request is not None:
+            await serve_chat(route, request.body, writer)
+            return
         answer = BAD_REQUEST if request is None else self._answer_for(route, request)
         writer.write(render(answer, request.method if request else "GET"))
         await writer.drain()
 
-    def _answer_for(self, route: Response | Redirect | RateLimited, request: Request) -> Response | Redirect:
-        """Resolve the routes whose answer depends on the request: rate limits, then CORS."""
+    def _answer_for(self, route: Route, request: Request) -> Response | Redirect:
+        """Resolve the routes whose answer depends on the request: rate limits, flaky
+        routes, then CORS."""
+        if isinstance(route, Chat | Fault):
+            return BAD_REQUEST
         if isinstance(route, RateLimited):
             route = limited_response(route, self.counters, request.host, request.path)
+        if isinstance(route, Flaky):
+            route = flaky_response(route, self.counters, request.host, request.path)
         if isinstance(route, Response):
             return cors_response(route, request.method, request.headers)
         return route

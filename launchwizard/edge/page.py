@@ -19,6 +19,13 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 META_POLICIES = ("content-security-policy", "referrer-policy", "cross-origin-resource-policy")
 MAX_SCRIPTS = 2000
 MAX_META = 200
+MAX_ASSETS = 200
+
+
+def _blocks(values: dict[str, str | None]) -> bool:
+    """A script blocks rendering unless it is async, deferred or a module (which defers)."""
+    kind = (values.get("type") or "").strip().lower()
+    return "async" not in values and "defer" not in values and kind != "module"
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,8 @@ class ScriptTag:
     src: str
     integrity: str | None
     crossorigin: str | None
+    blocking: bool = False
+    """A classic script without async or defer: the browser stops rendering to run it."""
 
 
 @dataclass(frozen=True)
@@ -39,6 +48,8 @@ class PageFacts:
     script_count: int = 0
     scripts: tuple[ScriptTag, ...] = ()
     meta: tuple[tuple[str, str], ...] = ()
+    assets: tuple[str, ...] = ()
+    """Stylesheets, images and preloads the page references: what perf.cache samples."""
 
     def meta_values(self, name: str) -> list[str]:
         """The content of every meta tag that sets policy `name` (lowercase)."""
@@ -58,6 +69,7 @@ class _PolicyTagParser(HTMLParser):
         self.script_count = 0
         self.scripts: list[ScriptTag] = []
         self.meta: list[tuple[str, str]] = []
+        self.assets: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {name.lower(): value for name, value in attrs}
@@ -65,9 +77,24 @@ class _PolicyTagParser(HTMLParser):
             self.script_count += 1
             src = (values.get("src") or "").strip()
             if src and len(self.scripts) < MAX_SCRIPTS:
-                self.scripts.append(ScriptTag(src, values.get("integrity"), values.get("crossorigin")))
+                self.scripts.append(
+                    ScriptTag(src, values.get("integrity"), values.get("crossorigin"), _blocks(values))
+                )
         elif tag == "meta" and len(self.meta) < MAX_META:
             self._meta(values)
+        elif len(self.assets) < MAX_ASSETS:
+            self._asset(tag, values)
+
+    def _asset(self, tag: str, values: dict[str, str | None]) -> None:
+        rel = (values.get("rel") or "").lower().split()
+        if tag == "link" and ("stylesheet" in rel or "preload" in rel or "icon" in rel):
+            url = (values.get("href") or "").strip()
+        elif tag == "img":
+            url = (values.get("src") or "").strip()
+        else:
+            return
+        if url and not url.startswith("data:"):
+            self.assets.append(url)
 
     def _meta(self, values: dict[str, str | None]) -> None:
         content = values.get("content")
@@ -95,4 +122,5 @@ def read_page(content_type: str | None, body: bytes) -> PageFacts:
         script_count=parser.script_count,
         scripts=tuple(parser.scripts),
         meta=tuple(parser.meta),
+        assets=tuple(parser.assets),
     )

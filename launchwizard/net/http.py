@@ -51,6 +51,9 @@ class Response:
     address: str | None = None
     http_version: str = ""
     elapsed_ms: int = 0
+    head_ms: int = 0
+    first_byte_ms: int | None = None
+    """When the first body byte arrived (a streamed reply's first token), None for no body."""
 
     def header(self, name: str) -> str | None:
         """The first value of a header, case-insensitively."""
@@ -217,11 +220,14 @@ class HttpClient:
         content: bytes | None = None,
         timeout_s: float | None = None,
         max_body: int | None = None,
+        raw: bool = False,
     ) -> Response:
         """One request, no redirects; the whole exchange ends within the deadline.
 
         A body that is slow or endless is cut at the deadline or the cap; the head still
-        counts as the response. Raises FetchError when no response head arrived.
+        counts as the response. `raw` keeps the body as transferred (still compressed) for
+        the checks that weigh what crosses the network. Raises FetchError when no response
+        head arrived.
         """
         target = self.effective_url(url)
         deadline = self.timeout_s if timeout_s is None else timeout_s
@@ -236,14 +242,14 @@ class HttpClient:
                     content=content,
                     extensions={"timeout": httpx.Timeout(deadline).as_dict()},
                 )
-                raw = await self._transport.handle_async_request(request)
+                answer = await self._transport.handle_async_request(request)
         except (TimeoutError, httpx.TimeoutException):
             raise FetchError("timeout", f"no response within {deadline:g} s") from None
         except httpx.HTTPError as exc:
             raise _fetch_error(exc) from None
-        response = _response_head(url, raw, started)
+        response = _response_head(url, answer, started)
         remaining = deadline - (time.perf_counter() - started)
-        await _read_body(raw, response, cap, remaining)
+        await _read_body(answer, response, cap, remaining, started, raw)
         response.elapsed_ms = int((time.perf_counter() - started) * 1000)
         return response
 
@@ -340,16 +346,22 @@ def _response_head(url: str, raw: httpx.Response, started: float) -> Response:
         headers=[(k, v) for k, v in raw.headers.multi_items()],
         address=address,
         http_version=raw.http_version,
-        elapsed_ms=int((time.perf_counter() - started) * 1000),
+        head_ms=int((time.perf_counter() - started) * 1000),
     )
 
 
-async def _read_body(raw: httpx.Response, response: Response, cap: int, remaining: float) -> None:
-    """Read at most `cap` bytes within `remaining` seconds, noting why reading stopped."""
+async def _read_body(
+    answer: httpx.Response, response: Response, cap: int, remaining: float, started: float, raw: bool
+) -> None:
+    """Read at most `cap` bytes within `remaining` seconds, noting why reading stopped and
+    when the first byte came."""
     body = bytearray()
+    chunks = answer.aiter_raw() if raw else answer.aiter_bytes()
     try:
         async with asyncio.timeout(max(remaining, 0.001)):
-            async for chunk in raw.aiter_bytes():
+            async for chunk in chunks:
+                if chunk and response.first_byte_ms is None:
+                    response.first_byte_ms = int((time.perf_counter() - started) * 1000)
                 body += chunk
                 if len(body) > cap:
                     response.truncated = True
@@ -360,7 +372,7 @@ async def _read_body(raw: httpx.Response, response: Response, cap: int, remainin
     except httpx.HTTPError as exc:
         response.body_error = _fetch_error(exc).message
     finally:
-        await raw.aclose()
+        await answer.aclose()
     response.body = bytes(body)
 
 

@@ -22,6 +22,8 @@ from launchwizard.report.pack_run import (
     verdict_label,
 )
 from launchwizard.report.pack_views import (
+    AcceptedView,
+    AiEvalView,
     ClockView,
     CodeEnvView,
     CodeVariable,
@@ -33,6 +35,7 @@ from launchwizard.report.pack_views import (
     ItemView,
     OverrideView,
     PackFile,
+    PromptRow,
     RunView,
     SectionCtx,
     StageView,
@@ -116,6 +119,8 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         "env_table": _env_table(pack.sprint),
         "exposed": exposed_secrets(run),
         "code_env": code_env(run),
+        "accepted": _accepted(pack.state),
+        "ai_eval": ai_eval(run),
         "items": items,
         "items_by_id": {item.id: item for item in items},
         "files": FILES,
@@ -234,6 +239,40 @@ def exposed_secrets(run: RunView | None) -> tuple[ExposedSecret, ...]:
             elif place not in known.places:
                 by_value[key] = replace(known, places=(*known.places, place))
     return tuple(by_value.values())
+
+
+def _accepted(state: SprintState) -> tuple[AcceptedView, ...]:
+    return tuple(
+        AcceptedView(key, risk.reason, risk.by, format_stamp(utc(risk.at).isoformat()) if risk.at else "")
+        for key, risk in sorted(state.accepted.items())
+    )
+
+
+def ai_eval(run: RunView | None) -> AiEvalView | None:
+    """The per-prompt table of the latest ai.injection result that ran prompts (None: none)."""
+    if run is None:
+        return None
+    for result in run.results:
+        if result.check != "ai.injection" or not isinstance(result.evidence, dict):
+            continue
+        rows = [row for row in result.evidence.get("prompts") or [] if isinstance(row, dict)]
+        if rows:
+            return AiEvalView(
+                target=result.target,
+                summary=result.summary,
+                rows=tuple(
+                    PromptRow(
+                        str(row.get("prompt", "")),
+                        str(row.get("owasp", "")),
+                        str(row.get("category", "")),
+                        str(row.get("verdict", "")),
+                        str(row.get("detectors", "")),
+                    )
+                    for row in rows
+                ),
+                link=result.link,
+            )
+    return None
 
 
 def code_env(run: RunView | None) -> CodeEnvView | None:

@@ -240,3 +240,34 @@ class CodeEnvView:
     variables: tuple[CodeVariable, ...]
     problems: tuple[str, ...]
     link: str
+
+
+@dataclass(frozen=True)
+class AcceptedView:
+    """A finding the team accepted, with why, who and when (risks.md)."""
+
+    key: str
+    reason: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class PromptRow:
+    """One prompt of the latest ai.injection run (risks.md, AI security)."""
+
+    prompt: str
+    owasp: str
+    category: str
+    verdict: str
+    detectors: str
+
+
+@dataclass(frozen=True)
+class AiEvalView:
+    """The latest prompt-injection evaluation: its rows and where its evidence is."""
+
+    target: str
+    summary: str
+    rows: tuple[PromptRow, ...]
+    link: str

@@ -59,6 +59,20 @@ class Override:
 
 
 @dataclass
+class AcceptedRisk:
+    """A finding the people in charge decided to live with (a prompt the bot fails, a false
+    positive), and why: it stops counting against the launch and goes into the pack."""
+
+    reason: str
+    by: str = ""
+    at: datetime | None = None
+
+
+RISK_KEY_SEPARATOR = ":"
+"""Accepted-risk keys are "check:finding", e.g. "ai.injection:extract-repeat"."""
+
+
+@dataclass
 class StageState:
     status: str = "not-started"
     updated_at: datetime | None = None
@@ -72,6 +86,7 @@ class SprintState:
     stages: dict[str, StageState] = field(default_factory=dict)
     items: dict[str, ItemState] = field(default_factory=dict)
     override: Override | None = None
+    accepted: dict[str, AcceptedRisk] = field(default_factory=dict)
     last_screen: str | None = None
     email_message: str | None = None
     """A received .eml picked in the wizard; it wins over `[email] message` for runs."""
@@ -130,6 +145,25 @@ class SprintState:
 
     def clear_override(self) -> None:
         self.override = None
+
+    def accept_risk(self, key: str, reason: str, by: str = "") -> None:
+        """Accept one finding ("check:finding") with a reason; the pack lists it."""
+        check, sep, finding = key.partition(RISK_KEY_SEPARATOR)
+        if not sep or not check.strip() or not finding.strip():
+            raise InvalidChange(
+                f"a risk is named check:finding (like ai.injection:extract-repeat), not {key!r}"
+            )
+        self.accepted[key] = AcceptedRisk(_required(reason, "a reason"), by.strip(), now_utc())
+
+    def clear_risk(self, key: str) -> None:
+        self.accepted.pop(key, None)
+
+    def accepted_for(self, check: str) -> dict[str, AcceptedRisk]:
+        """The accepted findings of one check, by finding id."""
+        prefix = check + RISK_KEY_SEPARATOR
+        return {
+            key.removeprefix(prefix): risk for key, risk in self.accepted.items() if key.startswith(prefix)
+        }
 
 
 def _required(text: str, what: str) -> str:

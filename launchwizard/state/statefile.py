@@ -23,6 +23,7 @@ from launchwizard.state.model import (
     ITEM_STATUSES,
     STAGE_STATUSES,
     VERDICTS,
+    AcceptedRisk,
     ItemState,
     Override,
     SprintState,
@@ -32,7 +33,16 @@ from launchwizard.state.model import (
 
 STATE_FILE = "state.toml"
 FORMAT_VERSION = 1
-TOP_KEYS = ("version", "started_at", "last_screen", "email_message", "stages", "items", "override")
+TOP_KEYS = (
+    "version",
+    "started_at",
+    "last_screen",
+    "email_message",
+    "stages",
+    "items",
+    "override",
+    "accepted",
+)
 
 
 class StateFileError(ConfigError):
@@ -99,6 +109,11 @@ def _document(state: SprintState) -> dict[str, Any]:
     if state.override is not None:
         o = state.override
         document["override"] = _drop_none({"verdict": o.verdict, "reason": o.reason, "by": o.by, "at": o.at})
+    if state.accepted:
+        document["accepted"] = {
+            key: _drop_none({"reason": risk.reason, "by": risk.by, "at": risk.at})
+            for key, risk in sorted(state.accepted.items())
+        }
     return document
 
 
@@ -133,9 +148,7 @@ class _Reader:
         return StateFileError(self.path, ".".join(key), message, self._locator.line_of(key))
 
     def state(self, doc: dict[str, Any]) -> SprintState:
-        self._keys(
-            doc, ("version", "started_at", "last_screen", "email_message", "stages", "items", "override"), ()
-        )
+        self._keys(doc, TOP_KEYS, ())
         version = doc.get("version", FORMAT_VERSION)
         if version != FORMAT_VERSION:
             raise self.fail(("version",), f"unsupported state format {version!r} (expected {FORMAT_VERSION})")
@@ -150,7 +163,20 @@ class _Reader:
             state.items[item_id] = self._item(table, ("items", item_id))
         if "override" in doc:
             state.override = self._override(self._table(doc["override"], ("override",)), ("override",))
+        for risk_key, table in self._table(doc.get("accepted", {}), ("accepted",)).items():
+            state.accepted[risk_key] = self._accepted(
+                self._table(table, ("accepted", risk_key)), ("accepted", risk_key)
+            )
         return state
+
+    def _accepted(self, table: dict[str, Any], key: tuple[str, ...]) -> AcceptedRisk:
+        self._keys(table, ("reason", "by", "at"), key)
+        reason = self._text(table.get("reason", ""), (*key, "reason"))
+        if not reason:
+            raise self.fail((*key, "reason"), "an accepted risk needs a reason")
+        return AcceptedRisk(
+            reason, self._text(table.get("by", ""), (*key, "by")), self._moment(table.get("at"), (*key, "at"))
+        )
 
     def _stage(self, table: Any, key: tuple[str, ...]) -> StageState:
         table = self._table(table, key)

@@ -14,6 +14,7 @@ from launchwizard.checks.base import CheckSpec
 from launchwizard.checks.model import Result
 from launchwizard.checks.runner import Unit
 from launchwizard.tui.status import result_label
+from launchwizard.tui.widgets.latency import percentile_bars
 
 INDENT = "  "
 RECORD_KEYS = ("record", "parsed", "suggested_record", "publish_at")
@@ -42,6 +43,20 @@ ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "names": ("Names and their CNAME chains", ("name", "verdict", "service", "reason")),
     "exposed": ("Served publicly", ("severity", "path", "status", "what", "sample")),
     "signals": ("Edge signals", ("edge", "source", "strength", "evidence")),
+    "visits": ("Visits", ("status", "hops", "ms", "final_url", "problem")),
+    "page_scripts": ("Scripts on the page", ("loads", "src")),
+    "error_probes": ("Deliberately wrong requests", ("probe", "status", "verdict", "body")),
+    "replies": (
+        "Chat replies",
+        ("status", "format", "first_byte_ms", "total_ms", "cut_at_timeout", "problem"),
+    ),
+    "assets": ("Static files", ("caching", "hits", "sampled", "url", "why")),
+    "scripts": ("Scripts and their weight", ("transferred_kb", "decoded_kb", "encoding", "url", "problem")),
+    "prompts": (
+        "Prompt-injection run, prompt by prompt",
+        ("verdict", "owasp", "prompt", "detectors", "reply"),
+    ),
+    "routes": ("Smoke-test routes", ("verdict", "route", "status", "ms", "url", "problem")),
 }
 """Evidence keys that hold lists of flat rows (the edge checks): heading and columns, the
 long column last so it can run over instead of widening every row."""
@@ -292,6 +307,13 @@ def _tables(text: Text, evidence: dict[str, Any]) -> tuple[str, ...]:
         if lines:
             _section(text, heading, "\n".join(lines))
             shown.append(key)
+    targets = evidence.get("targets")
+    bars = percentile_bars(
+        evidence.get("latency"), targets.get("p95_ms", 0) if isinstance(targets, dict) else 0
+    )
+    if bars:
+        _section(text, "Latency percentiles (nearest rank)", "\n".join(bars))
+        shown.append("latency")
     paste = paste_lines(evidence.get("tests"))
     if paste:
         _section(text, "Headers to paste", "\n".join(paste))

@@ -1,0 +1,139 @@
+"""`deploy.smoke`: after a deploy, homepage, login, chat and health each answer.
+
+Each configured route is tried once and, if that fails, once more after a short pause: a
+route that fails twice in a row fails the smoke test (and `launchwizard smoke` exits 1); a
+route that fails once and then answers passes with a note, because one dropped request
+right after a deploy is normal but should be seen. Up means a status below 400 (a login
+may redirect to its identity provider) and, for the chat, a reply text that can be read.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from launchwizard.checks.base import CheckContext
+from launchwizard.checks.chatcall import ask, chat_timeout, request_endpoint
+from launchwizard.checks.model import Result, Severity, Status
+from launchwizard.checks.runner import homepage_url
+from launchwizard.net.http import FetchError
+
+if TYPE_CHECKING:
+    from launchwizard.config import Endpoint, Sprint
+
+SMOKE_ROUTES = ("homepage", "login", "chat", "health")
+RETRY_PAUSE_S = 0.5
+SMOKE_PROMPT = "Hello, this is a post-deploy smoke test. Please reply with a short greeting."
+MAX_BODY = 256 * 1024
+
+FIX_SMOKE = (
+    "Roll back to the last good release now (see the rollback runbook), then read the failing route's "
+    "logs: a route that fails twice in a row right after a deploy is broken for users too."
+)
+
+
+@dataclass
+class Attempt:
+    """One try of a route: what came back, how long it took, why it was not up."""
+
+    status: int | None = None
+    ms: int | None = None
+    problem: str | None = None
+
+    @property
+    def up(self) -> bool:
+        return self.problem is None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"status": self.status, "ms": self.ms, "problem": self.problem}
+
+
+@dataclass
+class RouteRun:
+    """A route's attempts and its verdict: up, flaky (failed once, then up) or down."""
+
+    name: str
+    url: str
+    attempts: list[Attempt] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> str:
+        if self.attempts[-1].up:
+            return "up" if len(self.attempts) == 1 else "flaky"
+        return "down"
+
+    def to_json(self) -> dict[str, Any]:
+        last = self.attempts[-1]
+        return {
+            "route": self.name,
+            "url": self.url,
+            "verdict": self.verdict,
+            "status": last.status,
+            "ms": last.ms,
+            "problem": next((a.problem for a in self.attempts if a.problem), "") or "",
+            "attempts": [attempt.to_json() for attempt in self.attempts],
+        }
+
+
+def smoke_routes(sprint: Sprint) -> list[Endpoint]:
+    """The critical routes of `[endpoints]`; the homepage falls back to the canonical URL."""
+    from launchwizard.config import Endpoint
+
+    routes = [sprint.endpoints[name] for name in SMOKE_ROUTES if name in sprint.endpoints]
+    if "homepage" not in sprint.endpoints:
+        routes.insert(0, Endpoint("homepage", homepage_url(sprint)))
+    return routes
+
+
+def smoke_deadline(sprint: Sprint) -> float:
+    """Two attempts per route, each at most its own timeout, plus the pause between them."""
+    per_try = [
+        chat_timeout(e) if e.name == "chat" else (e.timeout_s or sprint.network.timeout_s)
+        for e in smoke_routes(sprint)
+    ]
+    return 2 * max(per_try) + RETRY_PAUSE_S + sprint.network.timeout_s
+
+
+async def _try(ctx: CheckContext, endpoint: Endpoint) -> Attempt:
+    if endpoint.name == "chat":
+        reply = await ask(ctx, endpoint, SMOKE_PROMPT)
+        problem = reply.problem
+        if reply.status is not None and reply.status >= 400:
+            problem = f"status {reply.status}"
+        return Attempt(reply.status, reply.total_ms, problem)
+    try:
+        response = await request_endpoint(ctx, endpoint, max_body=MAX_BODY)
+    except FetchError as exc:
+        return Attempt(problem=exc.message)
+    problem = f"status {response.status}" if response.status >= 400 else None
+    return Attempt(response.status, response.elapsed_ms, problem)
+
+
+async def run_route(ctx: CheckContext, endpoint: Endpoint) -> RouteRun:
+    """One try, and one retry after a pause when the first was not up."""
+    route = RouteRun(endpoint.name, endpoint.url, [await _try(ctx, endpoint)])
+    if not route.attempts[0].up:
+        await asyncio.sleep(RETRY_PAUSE_S)
+        route.attempts.append(await _try(ctx, endpoint))
+    return route
+
+
+async def smoke(ctx: CheckContext) -> list[Result]:
+    """`deploy.smoke`: every critical route up; down only when it fails twice in a row."""
+    endpoints = smoke_routes(ctx.sprint)
+    routes = await asyncio.gather(*(run_route(ctx, endpoint) for endpoint in endpoints))
+    missing = [name for name in SMOKE_ROUTES if name not in {e.name for e in endpoints}]
+    evidence: dict[str, Any] = {"routes": [route.to_json() for route in routes]}
+    if missing:
+        evidence["not_configured"] = missing
+    down = [r for r in routes if r.verdict == "down"]
+    flaky = [r for r in routes if r.verdict == "flaky"]
+    note = f"; {', '.join(r.name for r in flaky)} failed once, then answered on the retry" if flaky else ""
+    unset = f"; not configured: {', '.join(missing)}" if missing else ""
+    if down:
+        listed = ", ".join(f"{r.name} ({r.attempts[-1].problem})" for r in down)
+        summary = f"{listed} failed twice in a row{note}{unset}"
+        return [ctx.result(Status.FAIL, summary, evidence=evidence, fix=FIX_SMOKE)]
+    summary = f"{len(routes)} routes up ({', '.join(r.name for r in routes)}){note}{unset}"
+    return [ctx.result(Status.PASS, summary, evidence=evidence, severity=Severity.INFO)]

@@ -1,0 +1,39 @@
+"""Reader for [perf]: the performance targets and the sampling budget of the perf checks.
+
+Every key has the default of ai-monitoring-checklists.md §6 (p95 < 500 ms, errors <= 2 %,
+first chat byte <= 3 s, edge hit ratio >= 70 %, 350 KB of JavaScript), so a sprint.toml
+without the table still gets the targets a launch should meet.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from launchwizard.config.fields import Reader, as_int, as_positive_number, reject_unknown_keys, sub_table
+from launchwizard.config.model import PerfConfig
+
+MAX_SAMPLES = 1000
+MAX_CONCURRENCY = 32
+
+
+def read_perf(reader: Reader, doc: dict[str, Any]) -> PerfConfig:
+    """[perf]: targets and sampling; absent keys keep their defaults."""
+    table = sub_table(reader, doc, "perf", ())
+    defaults = PerfConfig()
+    reject_unknown_keys(reader, table, tuple(defaults.__dataclass_fields__), ("perf",))
+
+    def number(name: str, high: float) -> float:
+        return as_positive_number(reader, table.get(name, getattr(defaults, name)), ("perf", name), high)
+
+    def count(name: str, high: int) -> int:
+        return as_int(reader, table.get(name, getattr(defaults, name)), ("perf", name), 1, high)
+
+    return PerfConfig(
+        samples=count("samples", MAX_SAMPLES),
+        concurrency=count("concurrency", MAX_CONCURRENCY),
+        p95_ms=number("p95_ms", 60_000),
+        error_rate_pct=number("error_rate_pct", 100),
+        chat_first_byte_s=number("chat_first_byte_s", 120),
+        cache_hit_pct=number("cache_hit_pct", 100),
+        js_budget_kb=number("js_budget_kb", 100_000),
+    )

@@ -1,0 +1,1 @@
+"""What the perf checks compute from what they measured: percentiles, cache verdicts."""
