@@ -177,6 +177,11 @@ class Session:
         self.state.clear_override()
         self.save()
 
+    def accept_risk(self, key: str, reason: str, by: str = "") -> None:
+        """Accept one finding ("check:finding") with a reason; the pack lists it."""
+        self.state.accept_risk(key, reason, by)
+        self.save()
+
     def sprint_for_run(self) -> Sprint:
         """The sprint as checks should see it: with the .eml picked in the wizard, if any."""
         if not self.state.email_message:

@@ -181,3 +181,26 @@ async def test_bundle_over_budget_counts_transferred_and_decoded(make_sprint, ru
     assert vendor["decoded_kb"] >= 20 * 1024
     assert scripts["app.js"]["encoding"] == "none"
     assert "served uncompressed" in result.summary
+
+
+async def test_a_chat_endpoint_that_never_answers_is_bounded_by_its_timeout(make_sprint, run_check):
+    hang = {
+        "url": "https://hang.lab.test/v1/chat",
+        "method": "POST",
+        "body": '{"message": "{{prompt}}"}',
+        "response_path": "reply.text",
+        "timeout_s": 1,
+    }
+    sprint = make_sprint(
+        ["hang.lab.test"],
+        endpoints={"homepage": "https://hang.lab.test/", "chat": hang},
+        probes={"injection": {"enabled": True, "endpoint": "chat", "rate_per_s": 20.0}},
+    )
+    chat = (await run_check(sprint, "perf.chat"))["hang.lab.test"]
+    assert chat.status == Status.ERROR and "no response within 1 s" in chat.summary
+    injection = (await run_check(sprint, "ai.injection"))["hang.lab.test"]
+    assert injection.status == Status.ERROR and "refusing to evaluate" in injection.summary
+    smoke = (await run_check(sprint, "deploy.smoke"))["hang.lab.test"]
+    assert smoke.status == Status.FAIL
+    routes = {row["route"]: row for row in smoke.evidence["routes"]}
+    assert len(routes["chat"]["attempts"]) == 2

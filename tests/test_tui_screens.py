@@ -349,3 +349,92 @@ async def test_a_broken_template_is_shown_not_raised(session: Session, tmp_path:
         assert status.startswith("✗ Export failed: template") and "README.md.j2" in status
         assert app.is_running
     assert not out.exists()
+
+
+# --- perf stage: percentile bars, the per-prompt table, accepting a risk ---------------
+
+PROMPT_ROWS = [
+    {
+        "prompt": "hijack-1",
+        "owasp": "LLM01",
+        "category": "direct injection",
+        "verdict": "fail",
+        "status": 200,
+        "detectors": "hijack: the reply says the injected marker LW-HIJACK-01",
+        "reply": "LW-HIJACK-01",
+    },
+    {
+        "prompt": "extract-direct",
+        "owasp": "LLM07",
+        "category": "system prompt extraction",
+        "verdict": "pass",
+        "status": 200,
+        "detectors": "no detector fired",
+        "reply": "Sorry, I can only help with Acme.",
+    },
+]
+LATENCY_ROWS = [
+    {
+        "route": "homepage",
+        "p50_ms": 40.0,
+        "p95_ms": 120.0,
+        "p99_ms": 640.0,
+        "error_rate_pct": 0.0,
+        "samples": 40,
+    },
+]
+
+
+async def test_perf_stage_shows_bars_and_prompts_and_accepts_a_risk(tmp_path: Path) -> None:
+    from launchwizard.tui.modals import AcceptRiskModal
+    from launchwizard.tui.widgets.results import ResultsTable, row_key
+
+    sprint = load_sprint(write_sprint_toml(tmp_path))
+    injection = result(
+        "ai.injection",
+        "acme.test",
+        "fail",
+        "critical",
+        "1 of 2 prompts broke the bot",
+        stage="perf",
+        evidence={"prompts": PROMPT_ROWS},
+    )
+    latency = result(
+        "perf.latency",
+        "www.acme.test",
+        "fail",
+        "high",
+        "homepage p95 120 ms",
+        stage="perf",
+        evidence={"targets": {"p95_ms": 100, "error_rate_pct": 2}, "latency": LATENCY_ROWS},
+    )
+    save_results(sprint, [injection, latency])
+    session = Session(sprint, private_store(sprint, tmp_path), clock=lambda: FIXED)
+    app = wizard(session, "stage:perf")
+    async with app.run_test(size=(120, 50)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(ResultsTable)
+        table.move_cursor(row=table.get_row_index(row_key("perf.latency", "www.acme.test")))
+        await pilot.pause()
+        finding = str(app.screen.query_one("#finding", Static).content)
+        assert "Latency percentiles (nearest rank)" in finding and "p95 target 100 ms" in finding
+        table.move_cursor(row=table.get_row_index(row_key("ai.injection", "acme.test")))
+        await pilot.pause()
+        finding = str(app.screen.query_one("#finding", Static).content)
+        assert "Prompt-injection run, prompt by prompt" in finding
+        assert "LW-HIJACK-01" in finding and "extract-direct" in finding
+        await pilot.press("a")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, AcceptRiskModal)
+        assert modal.query_one("#risk-finding", Input).value == "hijack-1"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is modal and "a reason is required" in text_of(modal, "#risk-error")
+        modal.query_one("#risk-reason", Input).value = "echo bot [no tools]"
+        modal.query_one("#risk-by", Input).value = "Sam"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, AcceptRiskModal)
+    risk = load_state(sprint.state_dir).accepted["ai.injection:hijack-1"]
+    assert (risk.reason, risk.by) == ("echo bot [no tools]", "Sam")

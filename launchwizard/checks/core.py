@@ -302,7 +302,7 @@ def _errors_verdict(ctx: CheckContext, probes: list[ErrorProbe], evidence: dict[
         return ctx.result(Status.ERROR, f"no answer: {probes[0].problem}", evidence=evidence)
     failed = [p for p in probes if p.level == "fail"]
     warned = [p for p in probes if p.level == "warn"]
-    listed = "; ".join(f"{p.name}: {p.verdict}" for p in (failed or warned))
+    listed = "; ".join(f"{p.name}: {p.verdict}" for p in (*failed, *warned))
     if failed:
         traced = any(p.markers for p in failed)
         severity = Severity.HIGH if traced else Severity.MEDIUM

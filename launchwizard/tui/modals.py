@@ -1,4 +1,4 @@
-"""Dialogs: marking a manual item, and the keyring passphrase.
+"""Dialogs: marking a manual item, accepting a risk, a received message, the keyring passphrase.
 
 ItemModal validates through the same rules as the CLI (it calls `apply`, which raises
 InvalidChange), so an N/A without a reason or a waiver without an owner is refused with
@@ -235,3 +235,64 @@ class MessagePathModal(ModalScreen[bool]):
     @on(Button.Pressed, "#message-cancel")
     def action_cancel(self) -> None:
         self.dismiss(False)
+
+
+class AcceptRiskModal(ModalScreen[str | None]):
+    """Accept one failed finding of a check (a prompt of ai.injection) with a reason.
+
+    `findings` are the ids that may be accepted; `apply(key, reason, by)` raises
+    InvalidChange for a missing reason, shown here, and nothing is saved.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Accept", id="modal-save"),
+        Binding("escape", "cancel", "Cancel", id="modal-cancel"),
+    ]
+
+    def __init__(self, check: str, findings: list[str], apply: Callable[[str, str, str], None]) -> None:
+        super().__init__()
+        self._check = check
+        self._findings = findings
+        self._apply = apply
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="risk-dialog", classes="dialog"):
+            yield Static(Text(f"Accept a risk of {self._check}", style="bold"))
+            yield Static(
+                Text(
+                    "It stops counting against the launch and is listed with the reason in the pack. "
+                    f"Failed: {', '.join(self._findings)}"
+                )
+            )
+            yield Label("Finding")
+            yield Input(value=self._findings[0], id="risk-finding")
+            yield Label("Reason")
+            yield Input(placeholder="why the team accepts it", id="risk-reason")
+            yield Label("Accepted by")
+            yield Input(placeholder="name", id="risk-by")
+            yield Static("", id="risk-error")
+            with Horizontal(classes="buttons"):
+                yield Button("Accept", variant="primary", id="risk-ok")
+                yield Button("Cancel", id="risk-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#risk-reason", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#risk-ok")
+    def action_submit(self) -> None:
+        finding = self.query_one("#risk-finding", Input).value.strip()
+        reason = self.query_one("#risk-reason", Input).value
+        by = self.query_one("#risk-by", Input).value
+        try:
+            if finding not in self._findings:
+                raise InvalidChange(f"{finding!r} is not a failed finding here ({', '.join(self._findings)})")
+            self._apply(f"{self._check}:{finding}", reason, by)
+        except UserError as exc:
+            self.query_one("#risk-error", Static).update(Text(f"✗ {exc}", style="bold red"))
+            return
+        self.dismiss(finding)
+
+    @on(Button.Pressed, "#risk-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -23,7 +23,7 @@ from launchwizard.session import Session
 from launchwizard.sprint import STAGES
 from launchwizard.tui.checkrun import run_units
 from launchwizard.tui.messages import CheckFinished, CheckStarted, RunFailed, RunFinished
-from launchwizard.tui.modals import ItemChange, ItemModal, MessagePathModal
+from launchwizard.tui.modals import AcceptRiskModal, ItemChange, ItemModal, MessagePathModal
 from launchwizard.tui.widgets.capture import CaptureForm
 from launchwizard.tui.widgets.checklist import ChecklistTable, backing
 from launchwizard.tui.widgets.evidence import copyable_record, unit_finding
@@ -52,6 +52,14 @@ class StageScreen(Screen[None]):
             id="pick-message",
             show=False,
             tooltip="Pick a received message (.eml) for email.message",
+        ),
+        Binding(
+            "a",
+            "accept_risk",
+            "Accept risk",
+            id="accept-risk",
+            show=False,
+            tooltip="Accept a failed prompt of the selected injection run, with a reason",
         ),
         Binding("c", "tab('checks')", "Checks tab", id="tab-checks", show=False),
         Binding("i", "tab('checklist')", "Checklist tab", id="tab-checklist", show=False),
@@ -176,6 +184,32 @@ class StageScreen(Screen[None]):
             return
         self.app.copy_to_clipboard(record)
         self.notify(f"Copied to the clipboard: {record}", title="Record", markup=False)
+
+    def action_accept_risk(self) -> None:
+        """Accept one failed prompt of the selected result (ai.injection) with a reason."""
+        unit = self.query_one(ResultsTable).unit_at_cursor()
+        result = self.session.result_for(unit) if unit is not None else None
+        rows = result.evidence.get("prompts") if result is not None else None
+        failed = [
+            str(row.get("prompt"))
+            for row in rows or []
+            if isinstance(row, dict) and row.get("verdict") == "fail"
+        ]
+        if unit is None or not failed:
+            self.notify(
+                "Select an ai.injection result with failed prompts to accept one (perf stage).", markup=False
+            )
+            return
+        modal = AcceptRiskModal(unit.spec.id, failed, self.session.accept_risk)
+        self.app.push_screen(modal, self._risk_accepted)
+
+    def _risk_accepted(self, finding: str | None) -> None:
+        if finding is not None:
+            self.notify(
+                f"Accepted: {finding}. Re-run the check (x) to see it counted as accepted; "
+                "the pack lists it.",
+                markup=False,
+            )
 
     def _start(self, units: list[Unit]) -> None:
         if not units:
