@@ -82,6 +82,11 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
     _config_option(check)
     _add_run_options(check)
     check.add_argument("--no-save", action="store_true", help="do not save the run under .launchwizard/runs/")
+    check.add_argument(
+        "--since",
+        metavar="RUN",
+        help="print only what changed since a saved run (a runs/ file name, its timestamp, or latest)",
+    )
 
 
 def _add_demo(commands: argparse._SubParsersAction) -> None:
@@ -259,7 +264,12 @@ def _add_run_options(parser: argparse.ArgumentParser, default_fail_on: str | Non
     parser.add_argument(
         "--only", action="append", default=[], metavar="ID", help="only this check id (repeatable)"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="report format on stdout")
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "sarif", "junit"),
+        default="text",
+        help="report format on stdout: text, json (the run contract), sarif (2.1.0) or junit",
+    )
     parser.add_argument(
         "--fail-on",
         choices=LEVELS,

@@ -23,12 +23,53 @@ def check(args: argparse.Namespace) -> int:
     from launchwizard.config import load_sprint
 
     sprint = load_sprint(args.config)
+    since = _since_run(sprint, args)
     report = _run(sprint, args)
     document = report.to_json()
     if not args.no_save:
         document["diff"] = _save_run(sprint, document)
-    _print_report(report, sprint, args, document=document)
+    if since is not None:
+        _print_changes(since, document, args.format)
+    else:
+        _print_report(report, sprint, args, document=document)
     return _exit_code(report, args.fail_on)
+
+
+def _since_run(sprint: Sprint, args: argparse.Namespace) -> dict[str, Any] | None:
+    """The saved run `--since` names, read before this run is saved (so "latest" is the one
+    before it)."""
+    if args.since is None:
+        return None
+    if args.format not in ("text", "json"):
+        raise UsageError("--since prints changes as text or json, not sarif or junit")
+    from launchwizard.state.runs import find_run, load_run
+
+    return load_run(find_run(sprint.state_dir, args.since))
+
+
+def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) -> None:
+    """Only what changed since the saved run: new findings, fixes, status changes."""
+    from launchwizard.report.text import safe_text
+    from launchwizard.state.runs import changes_since
+
+    changes = changes_since(since, document)
+    if fmt == "json":
+        import json
+
+        print(
+            json.dumps({"since": since.get("started_at"), "changes": changes}, indent=2, ensure_ascii=False)
+        )
+        return
+    lines = [f"changes since the run of {safe_text(str(since.get('started_at')))}:"]
+    for change in changes:
+        was = change["was"] or "not run"
+        lines.append(
+            f"  {was:>7} -> {change['status']:<7} {change['check']} on {safe_text(str(change['target']))}: "
+            f"{safe_text(str(change['summary']))}"
+        )
+    if not changes:
+        lines.append("  nothing changed")
+    print("\n".join(lines))
 
 
 def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -166,10 +207,8 @@ def _print_report(
     document: dict[str, Any] | None = None,
 ) -> None:
     document = document or report.to_json()
-    if args.format == "json":
-        import json
-
-        print(json.dumps(document, indent=2, ensure_ascii=False))
+    if args.format in ("json", "sarif", "junit"):
+        print(machine_report(args.format, report, document, sprint), end="")
         return
     import shutil
 
@@ -179,6 +218,30 @@ def _print_report(
     title = f"launchwizard audit of {sprint.client} ({source or sprint.path})"
     text = TextReport(colour=use_colour(sys.stdout), width=width).render(report, title, document.get("diff"))
     print(text, end="")
+
+
+def config_uri(sprint: Sprint) -> str:
+    """The sprint.toml as SARIF names it: relative to the working directory when inside it."""
+    path = sprint.path.resolve()
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_uri()
+
+
+def machine_report(fmt: str, report: RunReport, document: dict[str, Any], sprint: Sprint) -> str:
+    """The run as JSON (the contract), SARIF 2.1.0 or JUnit XML, ending in a newline."""
+    import json
+
+    if fmt == "sarif":
+        from launchwizard.report.sarif import run_sarif
+
+        return json.dumps(run_sarif(report.results, config_uri(sprint)), indent=2) + "\n"
+    if fmt == "junit":
+        from launchwizard.report.junit import render_junit, run_suites
+
+        return render_junit(run_suites(report.results))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _exit_code(report: RunReport, fail_on: str | None) -> int:

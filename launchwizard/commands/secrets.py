@@ -15,7 +15,7 @@ from pathlib import Path
 from launchwizard.checks.model import SEVERITY_RANK, Severity
 from launchwizard.commands import EXIT_FINDINGS, EXIT_OK, UsageError
 
-FORMATS = ("text", "json", "sarif")
+FORMATS = ("text", "json", "sarif", "junit")
 FAIL_LEVELS = ("critical", "high", "medium", "low")
 
 
@@ -32,7 +32,9 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     secrets.add_argument("path", nargs="?", type=Path, default=Path("."), metavar="PATH")
     secrets.add_argument("--history", action="store_true", help="also scan the full git history")
-    secrets.add_argument("--format", choices=FORMATS, default="text", help="text, json or sarif on stdout")
+    secrets.add_argument(
+        "--format", choices=FORMATS, default="text", help="text, json, sarif or junit on stdout"
+    )
     secrets.add_argument(
         "--baseline",
         type=Path,
@@ -67,6 +69,10 @@ def secrets(args: argparse.Namespace) -> int:
         print(json.dumps(render_json(report), indent=2))
     elif args.format == "sarif":
         print(json.dumps(render_sarif(report), indent=2))
+    elif args.format == "junit":
+        from launchwizard.report.junit import render_junit, secrets_suites
+
+        sys.stdout.write(render_junit(secrets_suites(report.ordered(), str(root))))
     else:
         sys.stdout.write(render_text(report))
     threshold = SEVERITY_RANK[Severity(args.fail_on)]

@@ -1,4 +1,4 @@
-"""`launchwizard smoke --config F [--format text|json|junit]`: the post-deploy smoke test.
+"""`launchwizard smoke --config F [--format text|json|junit|sarif]`: the post-deploy smoke test.
 
 It runs `deploy.smoke` only (homepage, login, chat, health; one retry each) and exits 1
 when a route failed twice in a row, so a deploy pipeline can stop and roll back. JUnit
@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -34,7 +33,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
     smoke.add_argument("--config", type=Path, default=Path("sprint.toml"), help="sprint.toml path")
     smoke.add_argument(
-        "--format", choices=("text", "json", "junit"), default="text", help="report format on stdout"
+        "--format", choices=("text", "json", "junit", "sarif"), default="text", help="report format on stdout"
     )
 
 
@@ -47,8 +46,10 @@ def smoke(args: argparse.Namespace) -> int:
     report = asyncio.run(Runner(sprint, select(only=[SMOKE_CHECK])).run())
     result = report.results[0]
     routes: list[dict[str, Any]] = result.evidence.get("routes", [])
-    if args.format == "json":
-        print(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    if args.format in ("json", "sarif"):
+        from launchwizard.commands.audit import machine_report
+
+        print(machine_report(args.format, report, report.to_json(), sprint), end="")
     elif args.format == "junit":
         print(_junit(routes, result.summary, str(result.status)), end="")
     else:

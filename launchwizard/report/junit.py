@@ -12,6 +12,11 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from launchwizard.checks.model import Result
+    from launchwizard.secrets.model import Finding
 
 _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
@@ -75,3 +80,41 @@ def _case(parent: ET.Element, case: Case) -> None:
                 child.text = xml_text(message)
     if case.output:
         ET.SubElement(element, "system-out").text = xml_text(case.output)
+
+
+def run_suites(results: Sequence[Result]) -> list[Suite]:
+    """A check run as JUnit: one suite per stage, one case per (check, target).
+
+    A failure is a failed check, an error a check that could not run; warnings pass with
+    their summary in system-out, so only blockers turn a CI build red.
+    """
+    suites: dict[str, Suite] = {}
+    for result in results:
+        suite = suites.setdefault(result.stage, Suite(f"launchwizard.{result.stage}"))
+        case = Case(result.target, result.check, result.duration_ms / 1000)
+        text = result.summary + (f"\nFix: {result.fix}" if result.fix else "")
+        status = str(result.status)
+        if status == "fail":
+            case.failure = f"[{result.severity}] {text}"
+        elif status == "error":
+            case.error = text
+        elif status == "skipped":
+            case.skipped = result.summary
+        else:
+            case.output = f"{status}: {result.summary}"
+        suite.cases.append(case)
+    return list(suites.values())
+
+
+def secrets_suites(findings: Sequence[Finding], scanned: str) -> list[Suite]:
+    """A secret scan as JUnit: one failing case per finding (values redacted), or one passing
+    case saying the scan found nothing."""
+    suite = Suite("launchwizard.secrets")
+    for finding in findings:
+        place = f"{finding.path}:{finding.line}" + (f" @{finding.commit[:12]}" if finding.commit else "")
+        case = Case(place, finding.rule)
+        case.failure = f"[{finding.severity}] {finding.title} ({finding.provider}): {finding.redacted}"
+        suite.cases.append(case)
+    if not findings:
+        suite.cases.append(Case(scanned, "secrets", output="no secrets found"))
+    return [suite]

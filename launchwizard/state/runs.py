@@ -150,6 +150,35 @@ def diff_runs(previous: dict[str, Any] | None, current: dict[str, Any]) -> RunDi
     return diff
 
 
+def find_run(state_dir: Path, name: str) -> Path:
+    """A saved run named on the command line: a path, a file under runs/, its timestamp,
+    or "latest" for the newest saved run."""
+    runs = list_runs(state_dir)
+    if name == "latest":
+        if not runs:
+            raise RunFileError(runs_dir(state_dir), "no saved run yet")
+        return runs[0]
+    for candidate in (Path(name), runs_dir(state_dir) / name, runs_dir(state_dir) / f"run-{name}.json"):
+        if candidate.is_file():
+            return candidate
+    known = ", ".join(path.name for path in runs[:3]) or "none saved yet"
+    raise RunFileError(Path(name), f"no such run (newest: {known})")
+
+
+def changes_since(previous: dict[str, Any], current: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every (check, target) of `current` whose status differs from `previous`, including
+    findings that are new; results `previous` did not have and that pass are not changes."""
+    before = {_key(r): r for r in previous.get("results", [])}
+    changes = []
+    for result in current.get("results", []):
+        old = before.get(_key(result))
+        if old is None and result.get("status") not in FINDING:
+            continue
+        if old is None or old.get("status") != result.get("status"):
+            changes.append(_entry(result, old))
+    return changes
+
+
 def save_run(state_dir: Path, report: dict[str, Any], moment: datetime | None = None) -> Path:
     """Save a run with its diff against every check's latest result; returns the new file."""
     previous, _ = current_results(state_dir)
