@@ -39,6 +39,7 @@ COMMANDS = (
     "headers",
     "smoke",
     "accept-risk",
+    "monitors",
 )
 
 
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_headers(commands)
     _add_smoke(commands)
     _add_accept_risk(commands)
+    _add_monitors(commands)
     return parser
 
 
@@ -230,6 +232,12 @@ def _add_smoke(commands: argparse._SubParsersAction) -> None:
     add_parser(commands)
 
 
+def _add_monitors(commands: argparse._SubParsersAction) -> None:
+    from launchwizard.commands.monitors import add_parser
+
+    add_parser(commands)
+
+
 def _add_accept_risk(commands: argparse._SubParsersAction) -> None:
     accept = commands.add_parser(
         "accept-risk",
@@ -306,6 +314,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands.smoke import smoke
 
         return smoke
+    if name == "monitors":
+        from launchwizard.commands.monitors import monitors
+
+        return monitors
     from launchwizard.commands import sprintstate
 
     return {

@@ -16,7 +16,7 @@ from launchwizard.config.errors import ConfigError
 from launchwizard.config.fields import Reader, reject_unknown_keys
 from launchwizard.config.model import Sprint
 from launchwizard.config.network import read_network
-from launchwizard.config.perf import read_perf
+from launchwizard.config.perf import read_monitors, read_perf
 from launchwizard.config.site import (
     read_dns,
     read_domains,
@@ -38,6 +38,7 @@ _TOP_KEYS = (
     "network",
     "probes",
     "perf",
+    "monitors",
     "edge",
     "repo",
     "logs",
@@ -90,6 +91,7 @@ def parse_sprint(text: str, path: Path) -> Sprint:
         network=read_network(reader, doc),
         probes=read_probes(reader, doc, endpoints),
         perf=read_perf(reader, doc),
+        monitors=read_monitors(reader, doc),
         edge=read_edge(reader, doc),
         repo=read_repo(reader, doc),
         logs=read_logs(reader, doc),

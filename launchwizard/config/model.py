@@ -137,6 +137,20 @@ class EdgeConfig:
 
 
 @dataclass(frozen=True)
+class MonitorsConfig:
+    """How the exported uptime monitors check and alert, and whether monitor.alerts may send a
+    test alert. The defaults turn "2 failed checks in 5 minutes" into 2 consecutive failures
+    at a 2-minute interval (worst case 2 × 2 min + the timeout)."""
+
+    interval_s: int = 120
+    chat_interval_s: int = 300
+    failure_threshold: int = 2
+    success_threshold: int = 2
+    timeout_s: int = 10
+    send_test_alert: bool = False
+
+
+@dataclass(frozen=True)
 class Environment:
     """One deployment environment and the variables the app reads there."""
 
@@ -161,6 +175,7 @@ class Sprint:
     network: NetworkConfig = NetworkConfig()
     probes: ProbesConfig = ProbesConfig()
     perf: PerfConfig = PerfConfig()
+    monitors: MonitorsConfig = MonitorsConfig()
     edge: EdgeConfig = EdgeConfig()
     repo: Path | None = None
     logs: tuple[str, ...] = ()

@@ -1,4 +1,5 @@
-"""Reader for [perf]: the performance targets and the sampling budget of the perf checks.
+"""Readers for [perf] and [monitors]: the performance targets and the sampling budget of the
+perf checks, and how the exported uptime monitors check and alert.
 
 Every key has the default of ai-monitoring-checklists.md §6 (p95 < 500 ms, errors <= 2 %,
 first chat byte <= 3 s, edge hit ratio >= 70 %, 350 KB of JavaScript), so a sprint.toml
@@ -9,8 +10,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from launchwizard.config.fields import Reader, as_int, as_positive_number, reject_unknown_keys, sub_table
-from launchwizard.config.model import PerfConfig
+from launchwizard.config.fields import (
+    Reader,
+    as_bool,
+    as_int,
+    as_positive_number,
+    reject_unknown_keys,
+    sub_table,
+)
+from launchwizard.config.model import MonitorsConfig, PerfConfig
 
 MAX_SAMPLES = 1000
 MAX_CONCURRENCY = 32
@@ -36,4 +44,23 @@ def read_perf(reader: Reader, doc: dict[str, Any]) -> PerfConfig:
         chat_first_byte_s=number("chat_first_byte_s", 120),
         cache_hit_pct=number("cache_hit_pct", 100),
         js_budget_kb=number("js_budget_kb", 100_000),
+    )
+
+
+def read_monitors(reader: Reader, doc: dict[str, Any]) -> MonitorsConfig:
+    """[monitors]: intervals, thresholds and the timeout of the exported monitors."""
+    table = sub_table(reader, doc, "monitors", ())
+    defaults = MonitorsConfig()
+    reject_unknown_keys(reader, table, tuple(defaults.__dataclass_fields__), ("monitors",))
+
+    def count(name: str, low: int, high: int) -> int:
+        return as_int(reader, table.get(name, getattr(defaults, name)), ("monitors", name), low, high)
+
+    return MonitorsConfig(
+        interval_s=count("interval_s", 10, 3600),
+        chat_interval_s=count("chat_interval_s", 10, 86_400),
+        failure_threshold=count("failure_threshold", 1, 10),
+        success_threshold=count("success_threshold", 1, 10),
+        timeout_s=count("timeout_s", 1, 300),
+        send_test_alert=as_bool(reader, table.get("send_test_alert", False), ("monitors", "send_test_alert")),
     )

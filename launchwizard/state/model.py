@@ -73,6 +73,14 @@ RISK_KEY_SEPARATOR = ":"
 
 
 @dataclass
+class MonitorExport:
+    """Where `launchwizard monitors export` wrote one format, and when (for the handover)."""
+
+    path: str
+    at: datetime | None = None
+
+
+@dataclass
 class StageState:
     status: str = "not-started"
     updated_at: datetime | None = None
@@ -87,6 +95,7 @@ class SprintState:
     items: dict[str, ItemState] = field(default_factory=dict)
     override: Override | None = None
     accepted: dict[str, AcceptedRisk] = field(default_factory=dict)
+    monitor_exports: dict[str, MonitorExport] = field(default_factory=dict)
     last_screen: str | None = None
     email_message: str | None = None
     """A received .eml picked in the wizard; it wins over `[email] message` for runs."""

@@ -25,6 +25,7 @@ from launchwizard.state.model import (
     VERDICTS,
     AcceptedRisk,
     ItemState,
+    MonitorExport,
     Override,
     SprintState,
     StageState,
@@ -42,6 +43,7 @@ TOP_KEYS = (
     "items",
     "override",
     "accepted",
+    "monitor_exports",
 )
 
 
@@ -114,6 +116,11 @@ def _document(state: SprintState) -> dict[str, Any]:
             key: _drop_none({"reason": risk.reason, "by": risk.by, "at": risk.at})
             for key, risk in sorted(state.accepted.items())
         }
+    if state.monitor_exports:
+        document["monitor_exports"] = {
+            fmt: _drop_none({"path": export.path, "at": export.at})
+            for fmt, export in sorted(state.monitor_exports.items())
+        }
     return document
 
 
@@ -166,6 +173,13 @@ class _Reader:
         for risk_key, table in self._table(doc.get("accepted", {}), ("accepted",)).items():
             state.accepted[risk_key] = self._accepted(
                 self._table(table, ("accepted", risk_key)), ("accepted", risk_key)
+            )
+        for fmt, table in self._table(doc.get("monitor_exports", {}), ("monitor_exports",)).items():
+            key = ("monitor_exports", fmt)
+            table = self._table(table, key)
+            self._keys(table, ("path", "at"), key)
+            state.monitor_exports[fmt] = MonitorExport(
+                self._text(table.get("path", ""), (*key, "path")), self._moment(table.get("at"), (*key, "at"))
             )
         return state
 
