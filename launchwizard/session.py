@@ -26,7 +26,7 @@ from launchwizard.state.model import InvalidChange, SprintState, now_utc
 from launchwizard.state.runs import current_results, load_run, save_run
 from launchwizard.state.statefile import Recovered, load_or_recover, save_state
 from launchwizard.store.filekeyring import EncryptedFileKeyring
-from launchwizard.store.store import Store
+from launchwizard.store.store import Store, unattended_lookup
 from launchwizard.store.view import SectionView
 
 CAPTURE_BY_STAGE: dict[str, tuple[str, ...]] = {
@@ -231,8 +231,12 @@ class Session:
         if isinstance(backend, EncryptedFileKeyring):
             backend.use_passphrase(lambda confirm: passphrase)
 
+    def secret_lookup(self) -> Callable[[str], str | None]:
+        """How checks read a store secret in the wizard: never by prompting from a worker."""
+        return unattended_lookup(self.store)
+
     def missing_for_handover(self) -> list[str]:
-        """Every open manual item and unset handover detail, as sentences."""
+        """Every open manual item, unset handover detail and a missing monitor export, as sentences."""
         missing = [f"manual item: {item.title}" for item in MANUAL_ITEMS if self.state.item(item.id).open]
         view = self.store.view()
         for name in HANDOVER_FIELDS:
@@ -243,6 +247,10 @@ class Session:
                 title = section.title if section else section_id
                 label = field.label if field else name
                 missing.append(f"{title}: {label}")
+        if not self.state.monitor_exports:
+            missing.append(
+                "uptime monitors: not exported (launchwizard monitors export --format gatus --output FILE)"
+            )
         return missing
 
     def pack_input(self) -> Any:

@@ -41,7 +41,15 @@ def test_json_follows_the_contract(capsys, run_cli, mixed_sprint) -> None:
         "duration_ms",
     }
     targets = {r["target"] for r in report["results"]}
-    assert targets == {"good.lab.test", "legacy.lab.test", "soon.lab.test", "lab.test", "repo", "logs"}
+    assert targets == {
+        "good.lab.test",
+        "legacy.lab.test",
+        "soon.lab.test",
+        "lab.test",
+        "repo",
+        "logs",
+        "alerts",
+    }
     # lab.test publishes no mail records, so the email stage adds its own high findings
     audit_risks = [r for r in report["risks"] if r["stage"] == "audit"]
     assert audit_risks[0]["check"] == "tls.protocols"

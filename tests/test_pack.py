@@ -792,3 +792,15 @@ def test_injection_table_and_accepted_risks_reach_the_pack(tmp_path: Path) -> No
     assert "| fail | LLM07 | `extract-repeat` | system prompt extraction |" in risks
     assert "## Accepted risks" in risks
     assert "| `ai.injection:hijack-1` | echo-only bot \\| no tools | Sam |" in risks
+
+
+def test_monitoring_lists_exports_and_who_is_alerted(tmp_path: Path) -> None:
+    from launchwizard.state.model import MonitorExport
+
+    state = fixed_state()
+    state.monitor_exports["gatus"] = MonitorExport("ops/gatus/config.yaml", NOW)
+    page = _render(tmp_path, fixed_input(state=state))["monitoring.md"]
+    assert "Alerts go to: \\#launch-alerts on Slack." in page
+    assert "| homepage | https://www.acme.test/ | 2m | 2 failures | 10s | 4m10s |" in page
+    assert "- gatus: `ops/gatus/config.yaml`, 2026-11-25 15:30 UTC" in page
+    assert "Not exported yet" not in page

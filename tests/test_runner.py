@@ -172,7 +172,14 @@ domain = "mail.acme.test"
         ("x.zone", "acme.test"),
         ("x.host", "a.acme.test"),
     ]
-    assert sprint_targets(mail_sprint) == ("a.acme.test", "acme.test", "mail.acme.test", "repo", "logs")
+    assert sprint_targets(mail_sprint) == (
+        "a.acme.test",
+        "acme.test",
+        "mail.acme.test",
+        "repo",
+        "logs",
+        "alerts",
+    )
 
 
 def test_site_repo_and_logs_checks_run_once_on_their_own_targets(tmp_path: Path) -> None:

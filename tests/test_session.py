@@ -137,3 +137,13 @@ def test_a_file_keyring_without_a_passphrase_asks_the_wizard(tmp_path: Path, mon
     assert session.needs_passphrase
     session.use_passphrase("typed in a dialog")
     assert not session.needs_passphrase
+
+
+def test_the_handover_asks_for_a_monitor_export_until_one_is_recorded(tmp_path: Path) -> None:
+    from launchwizard.state.model import MonitorExport
+
+    session = open_session(tmp_path)
+    missing = session.missing_for_handover()
+    assert any(line.startswith("uptime monitors: not exported") for line in missing)
+    session.state.monitor_exports["gatus"] = MonitorExport("gatus/config.yaml")
+    assert not any(line.startswith("uptime monitors") for line in session.missing_for_handover())

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from launchwizard.config import Sprint
     from launchwizard.net import Net
 
-Scope = Literal["host", "apex", "email", "site", "repo", "logs", "ratelimit", "injection"]
+Scope = Literal["host", "apex", "email", "site", "repo", "logs", "ratelimit", "injection", "alerts"]
 RunFn = Callable[["CheckContext"], Awaitable[list[Result]]]
 
 
@@ -25,7 +25,7 @@ class CheckSpec:
     (`[email] domain`, else the apex), "site" once for the homepage's host, "repo" once
     for the product repository (`[repo] path`), "logs" once for the `[logs]` files and
     "ratelimit" and "injection" once for the host of the endpoint `[probes.ratelimit]` or
-    `[probes.injection]` may hit.
+    `[probes.injection]` may hit, "alerts" once for the alert channel.
     `round_trips` is how many sequential network round trips the check may need; with the
     network timeout it sets the check's deadline. `budget_s`, when set, is the deadline
     instead: checks that read local files and history are bounded by work, not by the
@@ -57,6 +57,9 @@ class CheckContext:
     spec: CheckSpec
     target: str
     notes: dict[str, Any] = field(default_factory=dict)
+    secret: Callable[[str], str | None] | None = None
+    """Reads one secret of the store by name (monitor.alerts' webhook); None when the run has
+    no store. It may raise UserError (a locked keyring) and may block, so call it in a thread."""
 
     def result(
         self,

@@ -634,6 +634,20 @@ REGISTRY: tuple[CheckSpec, ...] = (
         ),
         deadline=_smoke_deadline,
     ),
+    CheckSpec(
+        "monitor.alerts",
+        "handover",
+        "A test alert reaches the alert channel",
+        Severity.HIGH,
+        "alerts",
+        lazy("launchwizard.checks.alerts", "alerts"),
+        ("Google SRE book: launch checklist (monitoring the monitoring)", "Slack: incoming webhooks"),
+        round_trips=2,
+        why=(
+            "A monitor that alerts into a deleted webhook or a channel nobody reads is the same as no "
+            "monitor: the first outage is reported by a customer."
+        ),
+    ),
 )
 
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in REGISTRY)

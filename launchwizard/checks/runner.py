@@ -99,6 +99,7 @@ def repo_target(sprint: Sprint) -> str:
 
 
 LOGS_TARGET = "logs"
+ALERTS_TARGET = "alerts"
 
 
 def probe_host(sprint: Sprint, endpoint: str | None) -> str:
@@ -117,6 +118,7 @@ def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
         "site": lambda: (site_host(sprint),),
         "repo": lambda: (repo_target(sprint),),
         "logs": lambda: (LOGS_TARGET,),
+        "alerts": lambda: (ALERTS_TARGET,),
         "ratelimit": lambda: (probe_host(sprint, sprint.probes.ratelimit.endpoint),),
         "injection": lambda: (probe_host(sprint, sprint.probes.injection.endpoint),),
     }
@@ -134,6 +136,7 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
                 site_host(sprint),
                 repo_target(sprint),
                 LOGS_TARGET,
+                ALERTS_TARGET,
                 probe_host(sprint, sprint.probes.ratelimit.endpoint),
                 probe_host(sprint, sprint.probes.injection.endpoint),
             )
@@ -157,13 +160,16 @@ class Runner:
         observer: Observer | None = None,
         net_factory: Callable[[Any], Net] | None = None,
         units: Sequence[Unit] | None = None,
+        secret_lookup: Callable[[str], str | None] | None = None,
     ) -> None:
         """`units`, when given, replaces the plan of `specs`: the wizard re-runs one check on
-        one target without re-running it on every host."""
+        one target without re-running it on every host. `secret_lookup` reads the store for
+        the checks that need a secret (the alert webhook)."""
         self.sprint = sprint
         self.units = list(units) if units is not None else plan(sprint, specs)
         self.observer = observer
         self._net_factory = net_factory or _default_net
+        self._secret_lookup = secret_lookup
         self._global = asyncio.Semaphore(sprint.network.concurrency)
         self._per_target: dict[str, asyncio.Semaphore] = {}
 
@@ -206,7 +212,7 @@ class Runner:
 
     async def _guarded(self, unit: Unit, net: Net) -> list[Result]:
         """Run one unit; a timeout or any exception becomes an `error` result with a reason."""
-        ctx = CheckContext(self.sprint, net, unit.spec, unit.target)
+        ctx = CheckContext(self.sprint, net, unit.spec, unit.target, secret=self._secret_lookup)
         deadline = self.deadline_for(unit.spec)
         try:
             async with asyncio.timeout(deadline):

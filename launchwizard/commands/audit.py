@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -171,8 +172,20 @@ def _run(sprint: Sprint, args: argparse.Namespace) -> RunReport:
         raise UsageError(str(exc)) from None
     if not specs:
         raise UsageError("no check matches the given --stage/--only")
-    runner = Runner(sprint, specs, observer=_Progress() if sys.stderr.isatty() else None)
+    observer = _Progress() if sys.stderr.isatty() else None
+    runner = Runner(sprint, specs, observer=observer, secret_lookup=_store_lookup(sprint))
     return asyncio.run(runner.run())
+
+
+def _store_lookup(sprint: Sprint) -> Callable[[str], str | None]:
+    """Store secrets for the checks that need one, opened only when one is asked for."""
+
+    def lookup(name: str) -> str | None:
+        from launchwizard.store.store import Store, unattended_lookup
+
+        return unattended_lookup(Store.for_sprint(sprint))(name)
+
+    return lookup
 
 
 class _Progress:

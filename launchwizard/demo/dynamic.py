@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 
-from launchwizard.demo.scenario import Cors, Flaky, RateLimited, Response
+from launchwizard.demo.scenario import Cors, Flaky, RateLimited, Response, Webhook
 
 PREFLIGHT_MAX_AGE = "600"
 
@@ -69,6 +69,32 @@ def limited_response(route: RateLimited, counters: RateCounters, host: str, path
     refusal = [*announced, *_retry_after(route.retry_after, reset_s)]
     body = '{"error": "too many requests, slow down"}'
     return Response(route.status, body, "application/json", tuple(refusal))
+
+
+class Deliveries:
+    """Bodies posted to the lab's webhook receivers, by (host, path); read from the test thread."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._bodies: dict[tuple[str, str], list[bytes]] = defaultdict(list)
+
+    def record(self, host: str, path: str, body: bytes) -> None:
+        with self._lock:
+            self._bodies[(host, path)].append(body)
+
+    def bodies(self, host: str, path: str) -> list[bytes]:
+        with self._lock:
+            return list(self._bodies.get((host, path), ()))
+
+
+def webhook_response(
+    _route: Webhook, deliveries: Deliveries, method: str, host: str, path: str, body: bytes
+) -> Response:
+    """Record a POST and answer like Slack: 200 "ok", or 400 for anything but a JSON POST."""
+    if method != "POST" or not body.lstrip().startswith(b"{"):
+        return Response(400, "invalid_payload", "text/plain")
+    deliveries.record(host, path, body)
+    return Response(200, "ok", "text/plain")
 
 
 def flaky_response(route: Flaky, counters: RateCounters, host: str, path: str) -> Response:

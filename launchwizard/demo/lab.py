@@ -24,7 +24,7 @@ import dns.rdatatype
 from launchwizard.demo.certs import LabPKI
 from launchwizard.demo.chatbot import SYSTEM_CANARY, TENANT_CANARY
 from launchwizard.demo.dns_server import Authority, DnsServer
-from launchwizard.demo.dynamic import RateCounters
+from launchwizard.demo.dynamic import Deliveries, RateCounters
 from launchwizard.demo.scenario import (
     NAMESERVERS,
     PRIMARY_NS,
@@ -111,6 +111,7 @@ class Lab:
         self._thread: threading.Thread | None = None
         self._servers: list[DnsServer | WebServer] = []
         self._counters = RateCounters()
+        self._deliveries = Deliveries()
         self.ca_bundle = Path()
 
     # ------------------------------------------------------------ public API
@@ -143,6 +144,10 @@ class Lab:
         """Monotonic arrival times of the requests `host` got for `path` since the last reset
         (rate-limited routes only): what an active probe really sent."""
         return self._counters.arrivals(host.lower(), path)
+
+    def webhook_deliveries(self, host: str, path: str) -> list[bytes]:
+        """The bodies the webhook receiver at `host` `path` was sent, oldest first."""
+        return self._deliveries.bodies(host.lower(), path)
 
     def address_of(self, host: str) -> str:
         """The loopback address `host` is served on (web hosts, their aliases, or its A record)."""
@@ -271,7 +276,7 @@ class Lab:
         for h in self._hosts:
             by_address[h.address].append(h)
         return {
-            address: WebServer(hosts, contexts, self.latency, self._counters)
+            address: WebServer(hosts, contexts, self.latency, self._counters, self._deliveries)
             for address, hosts in by_address.items()
         }
 

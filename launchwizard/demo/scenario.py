@@ -122,7 +122,13 @@ class Flaky:
     pattern: str = "odd"
 
 
-Route = Response | Redirect | Fault | RateLimited | Chat | Flaky
+@dataclass(frozen=True)
+class Webhook:
+    """An incoming-webhook receiver like Slack's: a POST is recorded (the lab's `deliveries`)
+    and answered 200 "ok"; anything else is 400 "invalid_payload" (monitor.alerts scenarios)."""
+
+
+Route = Response | Redirect | Fault | RateLimited | Chat | Flaky | Webhook
 # A route table maps an exact path to a route; "*" matches any path not listed.
 Routes = Mapping[str, Route]
 

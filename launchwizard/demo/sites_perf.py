@@ -16,6 +16,8 @@ Scenarios (host: what it shows):
            ends (/v1/endless), plain text instead of JSON (/v1/text), slow first bytes
            (/v1/slow, /v1/slowstream) and the guarded bot (/v1/guarded)
   smoke    / fails every other request (one retry rescues it), /login always fails
+  hooks    a Slack-like incoming webhook that records what it is sent; other paths 404
+           "no_service", as Slack answers for a deleted webhook
 """
 
 from __future__ import annotations
@@ -114,6 +116,15 @@ def _chat_routes() -> Routes:
     }
 
 
+def _hooks_routes() -> Routes:
+    from launchwizard.demo.scenario import ANY_PATH, Response, Webhook
+
+    return {
+        "/services/T0LAB/B0LAB/lab-hook-token": Webhook(),
+        ANY_PATH: Response(404, "no_service", "text/plain"),
+    }
+
+
 def _smoke_routes() -> Routes:
     from launchwizard.demo.scenario import Chat, Flaky, Response
 
@@ -136,6 +147,7 @@ def perf_hosts() -> tuple[WebHost, ...]:
         host("heavy.perf.test", "127.53.6.2", https=_heavy_routes()),
         host("chat.perf.test", "127.53.6.3", https=_chat_routes()),
         host("smoke.perf.test", "127.53.6.4", https=_smoke_routes()),
+        host("hooks.perf.test", "127.53.6.5", https=_hooks_routes()),
     )
 
 

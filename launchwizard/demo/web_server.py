@@ -25,7 +25,14 @@ from urllib.parse import urlsplit
 
 from launchwizard.demo.certs import ServerCert
 from launchwizard.demo.chatbot import chat_answer, sse_events
-from launchwizard.demo.dynamic import RateCounters, cors_response, flaky_response, limited_response
+from launchwizard.demo.dynamic import (
+    Deliveries,
+    RateCounters,
+    cors_response,
+    flaky_response,
+    limited_response,
+    webhook_response,
+)
 from launchwizard.demo.scenario import (
     ANY_PATH,
     CONNECTION_FAULTS,
@@ -36,6 +43,7 @@ from launchwizard.demo.scenario import (
     Redirect,
     Response,
     Route,
+    Webhook,
     WebHost,
 )
 
@@ -265,10 +273,12 @@ class WebServer:
         contexts: Mapping[str, ssl.SSLContext],
         latency: Callable[[], float],
         counters: RateCounters | None = None,
+        deliveries: Deliveries | None = None,
     ) -> None:
         self.hosts = list(hosts)
         self.latency = latency
         self.counters = counters or RateCounters()
+        self.deliveries = deliveries or Deliveries()
         self._by_name = {name: h for h in self.hosts for name in h.names}
         self._contexts = {name: contexts[h.name] for h in self.hosts for name in h.names}
         self._front = contexts[self.hosts[0].name]
@@ -369,6 +379,10 @@ class WebServer:
             route = limited_response(route, self.counters, request.host, request.path)
         if isinstance(route, Flaky):
             route = flaky_response(route, self.counters, request.host, request.path)
+        if isinstance(route, Webhook):
+            route = webhook_response(
+                route, self.deliveries, request.method, request.host, request.path, request.body
+            )
         if isinstance(route, Response):
             return cors_response(route, request.method, request.headers)
         return route

@@ -30,9 +30,11 @@ from launchwizard.report.pack_views import (
     DecisionView,
     EnvRow,
     EnvTable,
+    ExportView,
     ExposedSecret,
     FieldCtx,
     ItemView,
+    MonitorView,
     OverrideView,
     PackFile,
     PromptRow,
@@ -120,6 +122,9 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         "exposed": exposed_secrets(run),
         "code_env": code_env(run),
         "accepted": _accepted(pack.state),
+        "monitors": _monitors(pack.sprint),
+        "monitor_exports": _exports(pack.state),
+        "alert_route": _alert_route(pack.store),
         "ai_eval": ai_eval(run),
         "items": items,
         "items_by_id": {item.id: item for item in items},
@@ -239,6 +244,36 @@ def exposed_secrets(run: RunView | None) -> tuple[ExposedSecret, ...]:
             elif place not in known.places:
                 by_value[key] = replace(known, places=(*known.places, place))
     return tuple(by_value.values())
+
+
+def _monitors(sprint: Sprint) -> tuple[MonitorView, ...]:
+    from launchwizard.monitoring.plan import duration, monitor_plan
+
+    return tuple(
+        MonitorView(
+            m.name,
+            m.url,
+            duration(m.interval_s),
+            m.failure_threshold,
+            duration(m.timeout_s),
+            duration(m.detection_s),
+        )
+        for m in monitor_plan(sprint)
+    )
+
+
+def _exports(state: SprintState) -> tuple[ExportView, ...]:
+    return tuple(
+        ExportView(fmt, export.path, format_stamp(utc(export.at).isoformat()) if export.at else "")
+        for fmt, export in sorted(state.monitor_exports.items())
+    )
+
+
+def _alert_route(store: StoreView) -> str:
+    """Who is alerted, as captured (monitors.alert_route), or "not captured"."""
+    section = store.section("monitors")
+    field = section.field("alert_route") if section is not None else None
+    return field.value if field is not None and field.value else NOT_CAPTURED
 
 
 def _accepted(state: SprintState) -> tuple[AcceptedView, ...]:

@@ -271,3 +271,24 @@ class AiEvalView:
     summary: str
     rows: tuple[PromptRow, ...]
     link: str
+
+
+@dataclass(frozen=True)
+class MonitorView:
+    """One planned uptime monitor as the monitoring page lists it."""
+
+    name: str
+    url: str
+    interval: str
+    alert_after: int
+    timeout: str
+    detection: str
+
+
+@dataclass(frozen=True)
+class ExportView:
+    """Where one monitoring export was written, and when."""
+
+    format: str
+    path: str
+    at: str

@@ -10,6 +10,7 @@ to clear text.
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -177,3 +178,22 @@ def _entry(field: FieldView) -> Entry:
     if field.secret:
         return Entry(field.name, True, field.is_set, "set" if field.is_set else "unset")
     return Entry(field.name, False, field.is_set, field.value if field.value is not None else "unset")
+
+
+class StoreLocked(StoreError):
+    """A secret was needed where no one can type the keyring passphrase."""
+
+
+def unattended_lookup(store: Store) -> Callable[[str], str | None]:
+    """Read secrets for checks without ever prompting: a file keyring whose passphrase would
+    come from a terminal refuses with what to do instead."""
+
+    def lookup(name: str) -> str | None:
+        backend = store.backend
+        if getattr(backend, "asks_for_passphrase", False):
+            raise StoreLocked(
+                "the encrypted keyring is locked: set LAUNCHWIZARD_PASSPHRASE (or unlock it in the wizard)"
+            )
+        return store.get(name, reveal=True)
+
+    return lookup

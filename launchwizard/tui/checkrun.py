@@ -8,7 +8,7 @@ the network and never shares state with the run.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from textual.message_pump import MessagePump
 
@@ -32,10 +32,17 @@ class PostingObserver:
         self.target.post_message(CheckFinished(self.run_id, unit, results))
 
 
-def run_units(sprint: Sprint, units: Sequence[Unit], target: MessagePump, run_id: int) -> None:
+def run_units(
+    sprint: Sprint,
+    units: Sequence[Unit],
+    target: MessagePump,
+    run_id: int,
+    secret_lookup: Callable[[str], str | None] | None = None,
+) -> None:
     """Run `units` to the end on a private loop; blocking, so call it from a thread worker."""
     specs = list(dict.fromkeys(unit.spec for unit in units))
-    runner = Runner(sprint, specs, observer=PostingObserver(target, run_id), units=units)
+    observer = PostingObserver(target, run_id)
+    runner = Runner(sprint, specs, observer=observer, units=units, secret_lookup=secret_lookup)
     try:
         report = asyncio.run(runner.run())
     except Exception as exc:

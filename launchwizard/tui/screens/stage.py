@@ -230,7 +230,7 @@ class StageScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="checks", exit_on_error=False, description="run checks")
     def _run_worker(self, units: list[Unit], run_id: int) -> None:
-        run_units(self.session.sprint_for_run(), units, self, run_id)
+        run_units(self.session.sprint_for_run(), units, self, run_id, self.session.secret_lookup())
 
     def _show_running(self, total: int, active: int) -> None:
         text = f"{self._done}/{total} done, {active} running"
