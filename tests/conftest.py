@@ -16,16 +16,17 @@ from launchwizard.config import Sprint, load_sprint
 from launchwizard.demo.lab import Lab
 from launchwizard.demo.sites_bundle import bundle_hosts, bundle_zones
 from launchwizard.demo.sites_edge import edge_hosts, edge_zones
+from launchwizard.demo.sites_hostile import hostile_hosts, hostile_zones
 from launchwizard.demo.sites_perf import perf_hosts, perf_zones
 
 
 @pytest.fixture(scope="session")
 def lab() -> Iterator[Lab]:
     """The local lab, started once per session because making certificates costs time; with
-    the bundle, edge and perf sites, which only the tests use."""
+    the bundle, edge, perf and hostile sites, which only the tests use."""
     with Lab(
-        extra_hosts=(*bundle_hosts(), *edge_hosts(), *perf_hosts()),
-        extra_zones=(*bundle_zones(), *edge_zones(), *perf_zones()),
+        extra_hosts=(*bundle_hosts(), *edge_hosts(), *perf_hosts(), *hostile_hosts()),
+        extra_zones=(*bundle_zones(), *edge_zones(), *perf_zones(), *hostile_zones()),
     ) as running:
         yield running
 

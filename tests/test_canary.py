@@ -25,7 +25,11 @@ def launchwizard(env: dict[str, str], *args: str, stdin: str = "") -> subprocess
 
 
 def test_a_canary_secret_never_leaves_the_keyring(make_sprint, tmp_path: Path) -> None:
-    sprint = make_sprint(["good.lab.test", "expiring.lab.test"])
+    sprint = make_sprint(
+        ["good.lab.test", "expiring.lab.test"],
+        monitors={"send_test_alert": True},
+        endpoints={"homepage": "https://good.lab.test/", "health": "https://good.lab.test/health"},
+    )
     config = ["--config", str(sprint.path)]
     env = {
         **os.environ,
@@ -43,11 +47,24 @@ def test_a_canary_secret_never_leaves_the_keyring(make_sprint, tmp_path: Path) -
         assert done.returncode == expect, (args, done.stderr)
 
     run("store", "set", "dns.api_token", *config, stdin=CANARY + "\n")
-    run("store", "set", "monitors.alert_webhook", *config, stdin=f"https://hooks.example/{CANARY}\n")
+    run(
+        "store",
+        "set",
+        "monitors.alert_webhook",
+        *config,
+        stdin=f"https://hooks.perf.test/services/{CANARY}\n",
+    )
     run("store", "set", "custom.deploy_token", "--secret", *config, stdin=CANARY)
     run("store", "set", "registrar.owner", *config, stdin="Dana (founder)\n")
     run("store", "list", *config)
     run("check", *config, expect=1)
+    run("check", *config, "--only", "monitor.alerts", "--format", "json", expect=1)
+    run("check", *config, "--format", "sarif", "--no-save", expect=1)
+    run("check", *config, "--format", "junit", "--no-save", expect=1)
+    run("check", *config, "--since", "latest", "--only", "monitor.alerts", expect=1)
+    run("smoke", *config, "--format", "junit", expect=1)
+    run("monitors", "export", "--format", "gatus", *config)
+    run("monitors", "export", "--format", "kuma", "--output", str(tmp_path / "kuma.md"), *config)
     run("status", *config)
     run("item", "rollback-tested", "done", "--evidence", "rolled back in staging", *config)
     run("export", "--out", str(tmp_path / "pack"), "--seal", str(tmp_path / "sealed.lw"), *config)
@@ -85,6 +102,7 @@ def test_a_canary_secret_never_leaves_the_keyring(make_sprint, tmp_path: Path) -
     leaks = [str(p) for p in files if CANARY.encode() in p.read_bytes()]
     assert leaks == []
     assert [text for text in outputs if CANARY in text] == []
+    assert any('"check": "monitor.alerts"' in text and "hooks.perf.test refused" in text for text in outputs)
     access = (tmp_path / "pack" / "access.md").read_text(encoding="utf-8")
     assert "Dana (founder)" in access
     assert "stored in encrypted file" in access
@@ -129,3 +147,39 @@ def test_secrets_found_in_code_history_and_logs_are_never_printed_or_saved(
     for value in planted.values():
         assert [p for p in saved if value.encode() in p.read_bytes()] == []
         assert [d.args for d in runs if value in d.stdout + d.stderr] == []
+
+
+async def test_the_wizard_never_shows_a_stored_secret(make_sprint, tmp_path: Path) -> None:
+    """Every screen a run passes through, painted as text, holds no byte of the canary: the
+    stage screens with their findings, the capture form, the handover preview."""
+    import html
+
+    from launchwizard.session import Session
+    from launchwizard.store.crypto import ScryptParams
+    from launchwizard.store.filekeyring import EncryptedFileKeyring
+    from launchwizard.store.store import Store
+    from launchwizard.tui.app import LaunchWizardApp
+
+    sprint = make_sprint(["good.lab.test"], monitors={"send_test_alert": True})
+    backend = EncryptedFileKeyring(
+        tmp_path / "k.enc", passphrase=lambda confirm: "pw", kdf=ScryptParams(n=2**12)
+    )
+    store = Store(sprint.state_dir, "launchwizard:canary", backend)
+    store.set("monitors.alert_webhook", f"https://hooks.perf.test/services/{CANARY}", secret=True)
+    store.set("dns.api_token", CANARY, secret=True)
+    session = Session(sprint, store)
+    session.state.last_screen = "stage:handover"
+    app = LaunchWizardApp(sprint.path, session)
+    painted: list[str] = []
+    async with app.run_test(size=(140, 50)) as pilot:
+        for keys in (("r",), ("f",), ("c",), ("1",), ("h",)):
+            await pilot.press(*keys)
+            await app.workers.wait_for_complete()
+            for _ in range(50):
+                await pilot.pause()
+                if not getattr(app.screen, "running", False):
+                    break
+            painted.append(html.unescape(app.export_screenshot()))
+        result = session.results[("monitor.alerts", "alerts")]
+    assert "hooks.perf.test" in result.summary
+    assert [n for n, text in enumerate(painted) if CANARY in text] == []

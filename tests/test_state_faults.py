@@ -52,6 +52,10 @@ SAVER = textwrap.dedent(
 )
 
 
+SOAK_ROUNDS = int(os.environ.get("LAUNCHWIZARD_SOAK_ROUNDS", "25"))
+"""Kills per run: 25 in CI; `LAUNCHWIZARD_SOAK_ROUNDS=300` for the soak."""
+
+
 def test_sigkill_at_random_moments_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
     script = tmp_path / "saver.py"
     script.write_text(SAVER, encoding="utf-8")
@@ -59,7 +63,7 @@ def test_sigkill_at_random_moments_never_loses_an_acknowledged_save(tmp_path: Pa
     seed = int.from_bytes(os.urandom(4), "big")
     chooser = random.Random(seed)
     acknowledged = 0
-    for round_number in range(25):
+    for round_number in range(SOAK_ROUNDS):
         child = subprocess.Popen(
             [sys.executable, str(script), str(directory)], stdout=subprocess.PIPE, text=True
         )

@@ -4,7 +4,7 @@ One instance per name-server address, each with its own zones, so two servers ca
 the same zone differently (drift) and one can be lame for a zone (REFUSED). It does what
 a checker needs to see from a real authoritative server: AA, CNAME chasing, NXDOMAIN and
 NODATA with the SOA, REFUSED outside its zones, TC over UDP, TCP framing; plus faults by
-name ("silent", "servfail"). Nothing a client sends may stop it.
+name ("silent", "servfail", "late", "truncated", "wrongid"). Nothing a client sends may stop it.
 """
 
 from __future__ import annotations
@@ -35,6 +35,8 @@ log = logging.getLogger(__name__)
 UDP_DEFAULT_LIMIT = 512
 TCP_LIMIT = 65535
 MAX_CNAME_HOPS = 8
+LATE_ANSWER_S = 60.0
+"""Longer than any client timeout: a late answer must be ignored, not waited for."""
 
 
 @functools.lru_cache(maxsize=256)
@@ -79,7 +81,7 @@ class Authority:
             return response
         question = query.question[0]
         fault = self.faults.get(question.name)
-        if fault == "silent":
+        if fault in ("silent", "late"):
             return None
         if fault == "servfail":
             response.set_rcode(dns.rcode.SERVFAIL)
@@ -148,6 +150,13 @@ def _add_soa(response: dns.message.Message, zone: dns.zone.Zone) -> None:
     rrset = _rrset(origin, soa)
     rrset.ttl = min(soa.ttl, soa[0].minimum)
     response.authority.append(rrset)
+
+
+def _truncated(query: dns.message.Message) -> dns.message.Message:
+    """An empty answer with TC set, inviting a TCP retry that will not be answered."""
+    response = dns.message.make_response(query)
+    response.flags |= dns.flags.TC | dns.flags.AA
+    return response
 
 
 def _parse(wire: bytes) -> dns.message.Message | None:
@@ -219,15 +228,33 @@ class DnsServer:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _respond(self, query: dns.message.Message, limit: int) -> bytes | None:
+    def fault_of(self, query: dns.message.Message) -> str | None:
+        """The fault the queried name carries, if any."""
+        return self.authority.faults.get(query.question[0].name) if len(query.question) == 1 else None
+
+    async def _respond(self, query: dns.message.Message, limit: int, tcp: bool = False) -> bytes | None:
         """Answer bytes for a query after the lab latency; None means say nothing."""
         delay = self.latency()
+        fault = self.fault_of(query)
+        if fault == "late":
+            await asyncio.sleep(LATE_ANSWER_S)
+            return render(self._late_answer(query), limit)
+        if fault == "truncated":
+            return None if tcp else render(_truncated(query), limit)
         response = self.authority.answer(query)
         if response is None:
             return None
+        if fault == "wrongid":
+            response.id = (query.id + 1) % 65536
         if delay > 0:
             await asyncio.sleep(delay)
         return render(response, limit)
+
+    def _late_answer(self, query: dns.message.Message) -> dns.message.Message:
+        """What a late server finally says: a SERVFAIL, long after every client gave up."""
+        response = dns.message.make_response(query)
+        response.set_rcode(dns.rcode.SERVFAIL)
+        return response
 
     async def handle_udp(self, proto: _UdpProtocol, data: bytes, addr: tuple[str, int]) -> None:
         """One datagram in, at most one datagram out; garbage gets nothing."""
@@ -250,7 +277,9 @@ class DnsServer:
                 query = _parse(await reader.readexactly(length))
                 if query is None:
                     return
-                reply = await self._respond(query, TCP_LIMIT)
+                reply = await self._respond(query, TCP_LIMIT, tcp=True)
+                if reply is None and self.fault_of(query) == "truncated":
+                    return
                 if reply is not None:
                     writer.write(struct.pack("!H", len(reply)) + reply)
                     await writer.drain()

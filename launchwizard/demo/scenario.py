@@ -90,7 +90,8 @@ class Fault:
 
     As a whole scheme (instead of a route table) it acts on the connection before any
     HTTP or TLS: "reset", "hang", "garbage-tls". As a route it acts after the request:
-    "reset", "hang", "slowbody", "hugebody".
+    "reset", "hang", "slowbody", "hugebody" (endless), "trickle" (the response head one byte
+    a second) and "manyheaders" (10,000 header lines).
     """
 
     kind: str
@@ -134,7 +135,7 @@ Routes = Mapping[str, Route]
 
 ANY_PATH = "*"
 CONNECTION_FAULTS = frozenset({"reset", "hang", "garbage-tls"})
-ROUTE_FAULTS = frozenset({"reset", "hang", "slowbody", "hugebody"})
+ROUTE_FAULTS = frozenset({"reset", "hang", "slowbody", "hugebody", "trickle", "manyheaders"})
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,9 @@ class ZoneSpec:
     """One zone: records as (owner, type, rdata) text, who serves it, per-server serials.
 
     Owners are relative to the origin ("@" for the apex). `faults` maps an owner to
-    "silent" or "servfail" and wins over any records.
+    "silent", "servfail", "late" (answers after a minute), "truncated" (TC over UDP, the TCP
+    connection closed unanswered) or "wrongid" (answers under another message id), and wins
+    over any records.
     """
 
     origin: str

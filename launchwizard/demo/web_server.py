@@ -53,6 +53,7 @@ HANDSHAKE_TIMEOUT_S = 10.0
 CLOSE_TIMEOUT_S = 1.0
 SLOW_BYTE_INTERVAL_S = 1.0
 HUGE_CHUNK = b"A" * 65536
+MANY_HEADERS = 10_000
 SERVER_NAME = "acme-lab/1.0"
 GARBAGE_TLS = b"HTTP/1.1 400 Bad Request\r\nServer: not-tls\r\n\r\n\x00\xffthis is not TLS\r\n"
 # Failures a vanished or misbehaving client causes; ssl.SSLError is an OSError.
@@ -222,6 +223,27 @@ async def huge_body(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) 
         gone.cancel()
 
 
+async def trickle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """A response head sent one byte a second, until the client leaves."""
+    head = response_head(200, [("Content-Type", "text/html"), ("X-Padding", "." * 4096)])
+    gone = asyncio.ensure_future(_until_eof(reader))
+    try:
+        for index in range(len(head)):
+            if gone.done() or writer.transport.is_closing():
+                return
+            writer.write(head[index : index + 1])
+            await writer.drain()
+            await asyncio.wait({gone}, timeout=SLOW_BYTE_INTERVAL_S)
+    finally:
+        gone.cancel()
+
+
+def many_headers() -> bytes:
+    """A head with 10,000 header lines (about 250 KB): more than any client should buffer."""
+    headers = [(f"X-Filler-{n}", "lab") for n in range(MANY_HEADERS)]
+    return response_head(200, [("Content-Length", "0"), *headers])
+
+
 async def run_fault(kind: str, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     """Misbehave as `kind` on an accepted connection."""
     if kind == "reset":
@@ -237,6 +259,11 @@ async def run_fault(kind: str, reader: asyncio.StreamReader, writer: asyncio.Str
         await slow_body(reader, writer)
     elif kind == "hugebody":
         await huge_body(reader, writer)
+    elif kind == "trickle":
+        await trickle(reader, writer)
+    elif kind == "manyheaders":
+        writer.write(many_headers())
+        await writer.drain()
     else:
         raise ValueError(f"unknown fault {kind!r}")
 

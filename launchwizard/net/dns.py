@@ -150,7 +150,7 @@ class Resolver:
         query.flags &= ~dns.flags.RD
         try:
             response = await self._exchange(query, server)
-        except (dns.exception.DNSException, OSError, TimeoutError) as exc:
+        except (dns.exception.DNSException, OSError, TimeoutError, EOFError) as exc:
             return ServerReply(str(server), None, False, error=_plain_error(exc))
         answer: dict[str, tuple[str, ...]] = {}
         for rrset in response.answer:
@@ -216,7 +216,7 @@ class Resolver:
             share = remaining / (len(self.servers) - position)
             try:
                 response = await self._exchange(query, server, share)
-            except (dns.exception.DNSException, OSError, TimeoutError) as exc:
+            except (dns.exception.DNSException, OSError, TimeoutError, EOFError) as exc:
                 reasons.append(f"{server}: {_plain_error(exc)}")
                 continue
             if response.rcode() in (dns.rcode.SERVFAIL, dns.rcode.REFUSED):
@@ -280,4 +280,6 @@ def _plain_error(exc: BaseException) -> str:
     """A one-line reason a person can read, for any network or DNS failure."""
     if isinstance(exc, dns.exception.Timeout):
         return "timed out"
+    if isinstance(exc, EOFError):
+        return "the server closed the TCP connection without an answer"
     return plain_reason(exc)

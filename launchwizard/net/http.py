@@ -9,7 +9,10 @@ before the DNS cutover, and lets tests run against the lab with no internet.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import functools
+import ipaddress
 import ssl
 import time
 from collections.abc import Iterable, Mapping
@@ -116,6 +119,14 @@ class Chain:
         return [hop.to_json() for hop in self.hops]
 
 
+_OPENED: contextvars.ContextVar[list[httpcore.AsyncNetworkStream] | None] = contextvars.ContextVar(
+    "launchwizard_opened_streams", default=None
+)
+"""The connections one request opened, so a hard stop can close them: httpcore closes a
+stream on an exception but not when the task is cancelled (a head trickled byte by byte
+never trips its per-read timeout, so only our deadline ends it)."""
+
+
 class _ResolvingBackend(httpcore.AsyncNetworkBackend):
     """Connect to the resolver's addresses for a host; TLS still uses the host name."""
 
@@ -138,7 +149,11 @@ class _ResolvingBackend(httpcore.AsyncNetworkBackend):
         last: Exception | None = None
         for address in addresses:
             try:
-                return await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                stream = await self._inner.connect_tcp(address, port, timeout, local_address, socket_options)
+                opened = _OPENED.get()
+                if opened is not None:
+                    opened.append(stream)
+                return stream
             except httpcore.ConnectTimeout as exc:
                 last = exc
             except httpcore.ConnectError as exc:
@@ -192,6 +207,7 @@ class HttpClient:
         self.timeout_s = timeout_s
         self.ports = dict(ports or {})
         self.max_body = max_body
+        self._resolver = resolver
         self._transport = _PinnedTransport(resolver, client_ssl_context(ca_bundle), max_connections)
         self._chains: dict[tuple[str, int, int], asyncio.Task[Chain]] = {}
 
@@ -233,6 +249,8 @@ class HttpClient:
         deadline = self.timeout_s if timeout_s is None else timeout_s
         cap = self.max_body if max_body is None else max_body
         started = time.perf_counter()
+        opened: list[httpcore.AsyncNetworkStream] = []
+        token = _OPENED.set(opened)
         try:
             async with asyncio.timeout(deadline + _grace(deadline)):
                 request = httpx.Request(
@@ -243,10 +261,15 @@ class HttpClient:
                     extensions={"timeout": httpx.Timeout(deadline).as_dict()},
                 )
                 answer = await self._transport.handle_async_request(request)
-        except (TimeoutError, httpx.TimeoutException):
+        except TimeoutError:
+            await _close_all(opened)
+            raise FetchError("timeout", f"no response within {deadline:g} s") from None
+        except httpx.TimeoutException:
             raise FetchError("timeout", f"no response within {deadline:g} s") from None
         except httpx.HTTPError as exc:
             raise _fetch_error(exc) from None
+        finally:
+            _OPENED.reset(token)
         response = _response_head(url, answer, started)
         remaining = deadline - (time.perf_counter() - started)
         await _read_body(answer, response, cap, remaining, started, raw)
@@ -306,9 +329,50 @@ class HttpClient:
             hop.location = location
             try:
                 current = resolve_location(current, location)
+                await self._refuse_inward(chain, current)
             except FetchError as exc:
                 chain.error_kind, chain.error = exc.kind, exc.message
                 return chain
+
+    async def _refuse_inward(self, chain: Chain, target: str) -> None:
+        """Refuse a redirect into a more internal network than the chain started in.
+
+        A public site that redirects to 169.254.169.254 (cloud metadata), 10.0.0.0/8 or
+        localhost would turn the audit into a request forgery; a staging box or the lab,
+        which start internal, may redirect within their own kind of address.
+        """
+        first = chain.hops[0].address if chain.hops else None
+        start = network_kind(first.rsplit(":", 1)[0].strip("[]")) if first else "public"
+        host = urlsplit(target).hostname or ""
+        try:
+            addresses = await self._resolver.addresses(host)
+        except DnsError:
+            return
+        for address in addresses:
+            kind = network_kind(address)
+            if kind == "link-local" or (kind != "public" and kind != start):
+                raise FetchError(
+                    "internal-address",
+                    f"redirect to {host} ({address}, a {kind} address) refused: a redirect must not "
+                    f"lead from a {start} address into an internal network",
+                )
+
+
+def network_kind(address: str) -> str:
+    """ "public", "private", "loopback", "link-local" or "reserved" for an IP address."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return "public"
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local"
+    if ip.is_unspecified or ip.is_multicast or ip.is_reserved:
+        return "reserved"
+    if ip.is_private:
+        return "private"
+    return "public"
 
 
 def resolve_location(base: str, location: str) -> str:
@@ -374,6 +438,13 @@ async def _read_body(
     finally:
         await answer.aclose()
     response.body = bytes(body)
+
+
+async def _close_all(streams: list[httpcore.AsyncNetworkStream]) -> None:
+    """Close the connections a cancelled request left open (closing twice is harmless)."""
+    for stream in streams:
+        with contextlib.suppress(Exception):
+            await stream.aclose()
 
 
 def _grace(deadline: float) -> float:

@@ -1,0 +1,327 @@
+"""Fuzzing every parser that reads untrusted text: no input may raise anything but the
+parser's own documented error.
+
+The number of cases per parser is LAUNCHWIZARD_FUZZ_EXAMPLES (default 200, the CI profile);
+`LAUNCHWIZARD_FUZZ_EXAMPLES=10000 .venv/bin/python -m pytest tests/test_fuzz.py` is the
+thorough run. Inputs mix random text with fragments of the real grammar, so the parsers get
+past their first token.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tomllib
+from pathlib import Path
+
+import tomli_w
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from launchwizard.config import ConfigError, parse_sprint
+from launchwizard.edge.cookies import parse_set_cookie
+from launchwizard.edge.csp import CspInvalid, parse_policy
+from launchwizard.edge.hsts import parse_hsts
+from launchwizard.edge.ratelimit import read_ratelimit
+from launchwizard.email.dkim import parse_dkim_key
+from launchwizard.email.dmarc import parse_dmarc
+from launchwizard.email.spf import SpfSyntaxError
+from launchwizard.email.spf import parse as parse_spf
+from launchwizard.state.statefile import StateFileError, load_state
+
+EXAMPLES = int(os.environ.get("LAUNCHWIZARD_FUZZ_EXAMPLES", "200"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much, HealthCheck.data_too_large],
+)
+EXAMPLE = (Path(__file__).resolve().parent.parent / "sprint.toml.example").read_text(encoding="utf-8")
+
+
+def grammar(*fragments: str) -> st.SearchStrategy[str]:
+    """Text built from the grammar's own pieces, random text and separators."""
+    piece = st.one_of(st.sampled_from(fragments), st.text(max_size=12), st.sampled_from(" ;,=:\"'\t\x00"))
+    return st.lists(piece, max_size=30).map("".join)
+
+
+SPF = grammar(
+    "v=spf1",
+    " ",
+    "ip4:",
+    "ip6:",
+    "a",
+    "mx",
+    "ptr",
+    "include:",
+    "exists:",
+    "redirect=",
+    "exp=",
+    "-all",
+    "~all",
+    "?all",
+    "+all",
+    "/24",
+    "/128",
+    "%{i}",
+    "%{d2r}",
+    "%{l-}",
+    "192.0.2.1",
+    "2001:db8::",
+    "example.com",
+)
+DMARC = grammar(
+    "v=DMARC1",
+    "; ",
+    "p=",
+    "sp=",
+    "np=",
+    "none",
+    "quarantine",
+    "reject",
+    "pct=",
+    "100",
+    "rua=",
+    "ruf=",
+    "mailto:",
+    "dmarc@example.com",
+    "!10m",
+    "adkim=",
+    "aspf=",
+    "r",
+    "s",
+    "fo=",
+    "1:d:s",
+    "ri=",
+    "rf=afrf",
+    "t=y",
+)
+DKIM = grammar(
+    "v=DKIM1",
+    "; ",
+    "k=",
+    "rsa",
+    "ed25519",
+    "p=",
+    "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8A",
+    "t=",
+    "y:s",
+    "h=",
+    "sha256",
+    "s=",
+    "email",
+    "*",
+    "n=",
+)
+CSP = grammar(
+    "default-src",
+    "script-src",
+    "style-src",
+    "object-src",
+    "frame-ancestors",
+    "base-uri",
+    "form-action",
+    "'self'",
+    "'none'",
+    "'unsafe-inline'",
+    "'unsafe-eval'",
+    "'strict-dynamic'",
+    "'nonce-abc'",
+    "'sha256-x='",
+    "https:",
+    "http:",
+    "data:",
+    "*",
+    "https://cdn.example",
+    "; ",
+    ", ",
+)
+COOKIE = grammar(
+    "session=abc",
+    "__Host-",
+    "__Secure-",
+    "; ",
+    "Secure",
+    "HttpOnly",
+    "SameSite=",
+    "Strict",
+    "Lax",
+    "None",
+    "Path=/",
+    "Domain=",
+    "Expires=Wed, 21 Oct 2015 07:28:00 GMT",
+    "Max-Age=",
+    "-1",
+    "=",
+)
+RATELIMIT = grammar(
+    '"default"', ";q=", ";w=", ";r=", ";t=", ";pk=", ":abc:", "100", "60", ", ", '"burst"', "=", "-1"
+)
+HSTS = grammar("max-age=", "31536000", '"', "; ", "includeSubDomains", "preload", "=", "-1", "max-age")
+
+
+@FUZZ
+@given(SPF)
+def test_spf(text: str) -> None:
+    with contextlib.suppress(SpfSyntaxError):
+        parse_spf(text)
+
+
+@FUZZ
+@given(DMARC)
+def test_dmarc(text: str) -> None:
+    parse_dmarc(text)
+
+
+@FUZZ
+@given(DKIM)
+def test_dkim_tags(text: str) -> None:
+    parse_dkim_key(text)
+
+
+@FUZZ
+@given(CSP)
+def test_csp(text: str) -> None:
+    with contextlib.suppress(CspInvalid):
+        parse_policy(text)
+
+
+@FUZZ
+@given(COOKIE)
+def test_cookies(text: str) -> None:
+    parse_set_cookie(text)
+
+
+@FUZZ
+@given(RATELIMIT, RATELIMIT, st.text(max_size=40))
+def test_ratelimit_headers(policy: str, current: str, retry: str) -> None:
+    read_ratelimit(
+        [
+            ("RateLimit-Policy", policy),
+            ("RateLimit", current),
+            ("Retry-After", retry),
+            ("X-RateLimit-Limit", retry),
+            ("X-RateLimit-Reset", current),
+        ],
+        now=1_700_000_000.0,
+    )
+
+
+@FUZZ
+@given(HSTS)
+def test_hsts(text: str) -> None:
+    parse_hsts(text)
+
+
+SCALARS = st.one_of(
+    st.text(max_size=20), st.integers(-(2**40), 2**40), st.booleans(), st.floats(allow_nan=False), st.none()
+)
+
+
+def mutate(document: dict, path: list[str], value: object) -> dict:
+    """The example with one key (found by walking `path` as far as it goes) set to `value`."""
+    table = document
+    for key in path[:-1]:
+        child = table.get(key) if isinstance(table, dict) else None
+        if not isinstance(child, dict):
+            break
+        table = child
+    if isinstance(table, dict) and path:
+        table[path[-1]] = value
+    return document
+
+
+KEYS = st.lists(
+    st.sampled_from(
+        [
+            "sprint",
+            "domains",
+            "endpoints",
+            "chat",
+            "probes",
+            "injection",
+            "perf",
+            "monitors",
+            "network",
+            "pins",
+            "ports",
+            "email",
+            "canaries",
+            "samples",
+            "timeout_s",
+            "hosts",
+            "url",
+            "body",
+            "max_requests",
+            "canonical",
+            "apex",
+            "interval_s",
+            "headers",
+            "dns",
+            "expect",
+        ]
+    ),
+    min_size=1,
+    max_size=4,
+)
+
+
+@FUZZ
+@given(
+    KEYS,
+    st.one_of(
+        SCALARS, st.lists(SCALARS, max_size=3), st.dictionaries(st.text(max_size=8), SCALARS, max_size=3)
+    ),
+)
+def test_sprint_toml_mutations(path: list[str], value: object) -> None:
+    document = mutate(tomllib.loads(EXAMPLE), path, value)
+    try:
+        text = tomli_w.dumps(document)
+    except (TypeError, ValueError):
+        return
+    try:
+        parse_sprint(text, Path("/fuzz/sprint.toml"))
+    except ConfigError as exc:
+        assert str(exc)
+
+
+@FUZZ
+@given(st.text(max_size=400))
+def test_sprint_toml_garbage(text: str) -> None:
+    try:
+        parse_sprint(text, Path("/fuzz/sprint.toml"))
+    except ConfigError as exc:
+        assert str(exc)
+
+
+STATE = grammar(
+    "version = 1\n",
+    "started_at = 2026-11-25T12:00:00Z\n",
+    "[items.rollback-tested]\n",
+    'status = "done"\n',
+    'status = "waived"\n',
+    'evidence = "x"\n',
+    'reason = ""\n',
+    "expires = 2026-12-01\n",
+    "[override]\n",
+    'verdict = "ship-now"\n',
+    '[accepted."ai.injection:x"]\n',
+    "[monitor_exports.gatus]\n",
+    'path = "p"\n',
+    "[stages.audit]\n",
+    'status = "done"\n',
+    "= \n",
+    "[[items]]\n",
+)
+
+
+@FUZZ
+@given(STATE)
+def test_state_files(text: str) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as directory:
+        (Path(directory) / "state.toml").write_text(text, encoding="utf-8")
+        try:
+            load_state(Path(directory))
+        except StateFileError as exc:
+            assert str(exc)
