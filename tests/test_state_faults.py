@@ -55,15 +55,20 @@ SAVER = textwrap.dedent(
 SOAK_ROUNDS = int(os.environ.get("LAUNCHWIZARD_SOAK_ROUNDS", "25"))
 """Kills per run: 25 in CI; `LAUNCHWIZARD_SOAK_ROUNDS=300` for the soak."""
 
+ROUNDS_PER_DIRECTORY = 25
+"""Each save rewrites the whole file, so a long soak starts a fresh directory every 25 kills
+to keep every round as fast as the first."""
+
 
 def test_sigkill_at_random_moments_never_loses_an_acknowledged_save(tmp_path: Path) -> None:
     script = tmp_path / "saver.py"
     script.write_text(SAVER, encoding="utf-8")
-    directory = tmp_path / ".launchwizard"
     seed = int.from_bytes(os.urandom(4), "big")
     chooser = random.Random(seed)
-    acknowledged = 0
     for round_number in range(SOAK_ROUNDS):
+        if round_number % ROUNDS_PER_DIRECTORY == 0:
+            directory = tmp_path / f"soak-{round_number // ROUNDS_PER_DIRECTORY}" / ".launchwizard"
+            acknowledged = 0
         child = subprocess.Popen(
             [sys.executable, str(script), str(directory)], stdout=subprocess.PIPE, text=True
         )
