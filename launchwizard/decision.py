@@ -78,3 +78,18 @@ def decide(results: Iterable[Result]) -> Decision:
         return Decision(FIX_FIRST, reasons)
     follow_ups = [f"follow-up: {_line(r)}" for r in ranked]
     return Decision(SHIP_NOW, ["no critical or high-severity finding failed", *follow_ups])
+
+
+AUDIT_STAGE = "audit"
+AWAITING_AUDIT = "the quick audit (stage 1) has not run, and ship now cannot be called without it"
+
+
+def awaits_audit(decision: Decision, results: Iterable[Result]) -> bool:
+    """True when the rule says ship now but no quick-audit check has run.
+
+    More checks can only make the verdict worse, so fix first and delay 24 hours stand on
+    whatever ran; ship now, as the sprint's verdict, needs the audit's sweep behind it. A
+    single run (`check --stage edge`) keeps its own verdict: this is for the sprint views.
+    """
+    audited = any(r.stage == AUDIT_STAGE and r.status is not Status.SKIPPED for r in results)
+    return decision.verdict == SHIP_NOW and not audited

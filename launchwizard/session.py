@@ -20,7 +20,7 @@ from launchwizard.checks.model import Result, Status
 from launchwizard.checks.registry import REGISTRY
 from launchwizard.checks.runner import RunReport, Unit, plan, sprint_targets
 from launchwizard.config import Sprint, load_sprint
-from launchwizard.decision import Decision, decide, rank_risks
+from launchwizard.decision import Decision, awaits_audit, decide, rank_risks
 from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem, Stage
 from launchwizard.state.model import InvalidChange, SprintState, now_utc
 from launchwizard.state.runs import current_results, load_run, save_run
@@ -138,6 +138,11 @@ class Session:
 
     def rule_decision(self) -> Decision:
         return decide(self.all_results())
+
+    def awaiting_audit(self) -> bool:
+        """The sprint has no verdict yet: nothing ran, or ship now without the quick audit."""
+        results = self.all_results()
+        return not results or awaits_audit(decide(results), results)
 
     def items_for(self, stage_id: str) -> list[ManualItem]:
         return [item for item in MANUAL_ITEMS if item.stage == stage_id]

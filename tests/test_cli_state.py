@@ -93,6 +93,14 @@ def test_decision_override_needs_a_reason_and_can_be_cleared(capsys, run_cli, sp
     assert load_state(sprint_file.parent / ".launchwizard").override is None
 
 
+def test_status_does_not_call_ship_now_before_the_quick_audit(capsys, run_cli, sprint_file) -> None:
+    config = ["--config", str(sprint_file)]
+    run_cli(capsys, "check", *config, "--stage", "handover")
+    out = run_cli(capsys, "status", *config)[1]
+    assert "DECISION: not decided: the quick audit (stage 1) has not run" in out
+    assert "SHIP NOW" not in out
+
+
 def test_status_shows_clock_items_run_and_override(capsys, run_cli, sprint_file) -> None:
     config = ["--config", str(sprint_file)]
     code, out, _ = run_cli(capsys, "status", *config)

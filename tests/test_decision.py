@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from launchwizard.checks.model import Result, Severity, Status
-from launchwizard.decision import DELAY_24H, FIX_FIRST, SHIP_NOW, decide, rank_risks
+from launchwizard.decision import DELAY_24H, FIX_FIRST, SHIP_NOW, awaits_audit, decide, rank_risks
 
 
-def result(check: str, status: Status, severity: Severity, target: str = "www.acme.test") -> Result:
-    return Result(check, "audit", target, status, severity, "title", f"{check} summary")
+def result(
+    check: str, status: Status, severity: Severity, target: str = "www.acme.test", stage: str = "audit"
+) -> Result:
+    return Result(check, stage, target, status, severity, "title", f"{check} summary")
 
 
 def test_nothing_failed_ships_now_and_lists_follow_ups() -> None:
@@ -77,3 +79,19 @@ def test_risks_rank_by_status_and_severity_and_drop_passes() -> None:
         "e.error.high",
         "a.warn.critical",
     ]
+
+
+def test_ship_now_waits_for_the_quick_audit_but_a_blocker_does_not() -> None:
+    later_stages = [
+        result("edge.cors", Status.PASS, Severity.HIGH, stage="edge"),
+        result("monitor.alerts", Status.SKIPPED, Severity.MEDIUM, stage="handover"),
+    ]
+    assert decide(later_stages).verdict == SHIP_NOW
+    assert awaits_audit(decide(later_stages), later_stages)
+    skipped_audit = [*later_stages, result("tls.expiry", Status.SKIPPED, Severity.HIGH)]
+    assert awaits_audit(decide(skipped_audit), skipped_audit)
+    audited = [*later_stages, result("tls.expiry", Status.PASS, Severity.HIGH)]
+    assert not awaits_audit(decide(audited), audited)
+    blocked = [*later_stages, result("edge.headers", Status.FAIL, Severity.HIGH, stage="edge")]
+    assert decide(blocked).verdict == FIX_FIRST
+    assert not awaits_audit(decide(blocked), blocked)

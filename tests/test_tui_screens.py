@@ -249,8 +249,25 @@ async def test_decision_before_any_run_says_so(tmp_path: Path) -> None:
     app = wizard(fresh, "decision")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        assert "No check has run yet" in text_of(app.screen, "#rule-verdict")
+        assert "Not decided yet" in text_of(app.screen, "#rule-verdict")
         assert app.screen.query_one("#risks", DataTable).row_count == 0
+
+
+async def test_without_the_quick_audit_neither_screen_says_ship_now(tmp_path: Path) -> None:
+    sprint = load_sprint(write_sprint_toml(tmp_path))
+    save_results(
+        sprint, [result("monitor.alerts", "acme.test", "skipped", "medium", "not opted in", stage="handover")]
+    )
+    later_only = Session(sprint, private_store(sprint, tmp_path), clock=lambda: FIXED)
+    app = wizard(later_only, "overview")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "NOT DECIDED: run the quick audit (stage 1) first" in text_of(app.screen, "#decision")
+        app.action_show("decision")
+        await pilot.pause()
+        assert "Not decided yet" in text_of(app.screen, "#rule-verdict")
+        assert "the quick audit (stage 1) has not run" in text_of(app.screen, "#reasons-text")
+        assert "SHIP NOW" not in painted(app)
 
 
 async def test_override_needs_a_reason_and_is_recorded_then_cleared(session: Session) -> None:

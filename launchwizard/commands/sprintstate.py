@@ -12,6 +12,7 @@ from typing import Any
 from launchwizard.checks.runner import sprint_targets
 from launchwizard.commands import EXIT_OK, UsageError
 from launchwizard.config import Sprint, load_sprint
+from launchwizard.decision import AWAITING_AUDIT
 from launchwizard.report.text import VERDICTS, safe_text
 from launchwizard.sprint import MANUAL_ITEM_IDS, MANUAL_ITEMS, STAGES
 from launchwizard.state.model import SPRINT_HOURS, ItemState, SprintState, now_utc
@@ -82,6 +83,8 @@ def _item_detail(item: ItemState) -> str:
 def _decision_lines(state: SprintState, run: dict[str, Any] | None) -> list[str]:
     if run is None:
         lines = ["DECISION: no check run yet (run `launchwizard check`)"]
+    elif run.get("awaiting_audit"):
+        lines = [f"DECISION: not decided: {AWAITING_AUDIT} (run `launchwizard check --stage audit`)"]
     else:
         verdict = run["decision"]["verdict"]
         newest = safe_text(str(run.get("started_at")))

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from launchwizard.config import Sprint
+from launchwizard.decision import AWAITING_AUDIT
 from launchwizard.report.markdown import anchor_id
 from launchwizard.report.pack_run import (
     RESULTS_ANCHOR,
@@ -159,9 +160,12 @@ def _stages(state: SprintState) -> tuple[StageView, ...]:
 def _decision(pack: PackInput, run: RunView | None) -> DecisionView:
     """The override, when one is set, is the decision; the rule's verdict stays beside it."""
     rule = rule_verdict(pack.run) if pack.run is not None and run is not None else None
+    awaiting = AWAITING_AUDIT if pack.run is not None and pack.run.get("awaiting_audit") else ""
+    if awaiting:
+        rule = None
     override = pack.state.override
     if override is None:
-        return DecisionView(final=rule, override=None, rule=rule)
+        return DecisionView(final=rule, override=None, rule=rule, awaiting=awaiting)
     shown = OverrideView(
         verdict=override.verdict,
         label=verdict_label(override.verdict),
@@ -170,7 +174,7 @@ def _decision(pack: PackInput, run: RunView | None) -> DecisionView:
         at=format_stamp(utc(override.at).isoformat()) if override.at else "",
     )
     final = VerdictView(override.verdict, shown.label, (override.reason,))
-    return DecisionView(final=final, override=shown, rule=rule)
+    return DecisionView(final=final, override=shown, rule=rule, awaiting=awaiting)
 
 
 def _sections(store: StoreView) -> dict[str, tuple[SectionCtx, ...]]:

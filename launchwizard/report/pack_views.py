@@ -124,12 +124,14 @@ class OverrideView:
 class DecisionView:
     """The decision the pack announces: the override if one is set, else the rule's.
 
-    `rule` is the verdict of the latest run (None without a run); it is shown beside an
-    override so a reader sees what the people in charge decided against."""
+    `rule` is the verdict of the latest run (None without a run, or while `awaiting` says
+    why ship now cannot be called yet); it is shown beside an override so a reader sees
+    what the people in charge decided against."""
 
     final: VerdictView | None
     override: OverrideView | None
     rule: VerdictView | None
+    awaiting: str = ""
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from launchwizard.checks.model import Result
-from launchwizard.decision import decide, rank_risks
+from launchwizard.decision import awaits_audit, decide, rank_risks
 from launchwizard.errors import UserError
 from launchwizard.state.atomic import write_text_atomic
 
@@ -96,7 +96,7 @@ def current_results(
     Re-running one check or one stage saves a partial run; the sprint's picture is still
     every check's latest word. Targets no longer in sprint.toml are left out. The merged
     document follows the run contract, with risks and the decision recomputed from the
-    merged results and the newest run's diff.
+    merged results and the newest run's diff, plus `awaiting_audit` (see `awaits_audit`).
     """
     wanted = set(targets) if targets is not None else None
     merged: dict[tuple[str, str], dict[str, Any]] = {}
@@ -119,6 +119,7 @@ def current_results(
 
 def _merged_document(sources: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
     parsed = [Result.from_json(r) for r in results]
+    decision = decide(parsed)
     newest = sources[0]
     return {
         "schema": SCHEMA,
@@ -127,7 +128,8 @@ def _merged_document(sources: list[dict[str, Any]], results: list[dict[str, Any]
         "merged_from": len(sources),
         "results": results,
         "risks": [r.to_json() for r in rank_risks(parsed)],
-        "decision": decide(parsed).to_json(),
+        "decision": decision.to_json(),
+        "awaiting_audit": awaits_audit(decision, parsed),
         "diff": newest.get("diff"),
     }
 

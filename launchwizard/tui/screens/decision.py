@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from launchwizard.checks.model import Result
-from launchwizard.decision import Decision
+from launchwizard.decision import AWAITING_AUDIT, Decision
 from launchwizard.errors import UserError
 from launchwizard.report.text import safe_text
 from launchwizard.session import Session
@@ -34,10 +34,10 @@ RISK_COLUMNS: tuple[tuple[str, str], ...] = (
 """(label, key) of each column of the risk table."""
 
 
-def rule_text(decision: Decision, has_results: bool) -> str:
-    """The rule's verdict in big words; before any check has run, say so instead."""
-    if not has_results:
-        return "No check has run yet\nRun the audit (stage 1) to get a verdict"
+def rule_text(decision: Decision, decided: bool) -> str:
+    """The rule's verdict in big words; before the quick audit has run, say so instead."""
+    if not decided:
+        return "Not decided yet\nRun the quick audit (stage 1) to get a verdict"
     return f"{verdict_words(decision.verdict)}\nby the launch rule"
 
 
@@ -49,9 +49,9 @@ def override_text(override: Override | None) -> str:
     return f"{verdict_words(override.verdict)}\n{by}{stamp(override.at)}\nwhy: {safe_text(override.reason)}"
 
 
-def reasons_text(decision: Decision, has_results: bool) -> str:
-    if not has_results:
-        return "Reasons: none yet; the decision is made from check results."
+def reasons_text(decision: Decision, decided: bool) -> str:
+    if not decided:
+        return f"Reasons: none yet; {AWAITING_AUDIT}."
     return "Reasons:\n" + "\n".join(f"• {safe_text(reason)}" for reason in decision.reasons)
 
 
@@ -122,12 +122,12 @@ class DecisionScreen(Screen[None]):
     def show_session(self) -> None:
         """Redraw everything from the session (after a run, a capture or an override)."""
         decision = self.session.rule_decision()
-        has_results = bool(self.session.results)
+        decided = not self.session.awaiting_audit()
         override = self.session.state.override
-        rule_verdict = decision.verdict if has_results else ""
-        self._show_verdict("#rule-verdict", rule_text(decision, has_results), rule_verdict)
+        rule_verdict = decision.verdict if decided else ""
+        self._show_verdict("#rule-verdict", rule_text(decision, decided), rule_verdict)
         self._show_verdict("#override-verdict", override_text(override), override.verdict if override else "")
-        self.query_one("#reasons-text", Static).update(reasons_text(decision, has_results))
+        self.query_one("#reasons-text", Static).update(reasons_text(decision, decided))
         self._fill_risks(self.session.risks())
         self.refresh_bindings()
 
