@@ -139,10 +139,12 @@ class Session:
     def rule_decision(self) -> Decision:
         return decide(self.all_results())
 
-    def awaiting_audit(self) -> bool:
-        """The sprint has no verdict yet: nothing ran, or ship now without the quick audit."""
+    def sprint_decision(self) -> Decision | None:
+        """The rule's verdict for the sprint; None while nothing ran, or while it would be
+        ship now without the quick audit."""
         results = self.all_results()
-        return not results or awaits_audit(decide(results), results)
+        decision = decide(results)
+        return None if not results or awaits_audit(decision, results) else decision
 
     def items_for(self, stage_id: str) -> list[ManualItem]:
         return [item for item in MANUAL_ITEMS if item.stage == stage_id]

@@ -79,18 +79,18 @@ def test_the_rule_decision_follows_the_results(tmp_path: Path) -> None:
 
 def test_the_sprint_is_not_decided_until_the_quick_audit_has_run(tmp_path: Path) -> None:
     session = open_session(tmp_path)
-    assert session.awaiting_audit()
+    assert session.sprint_decision() is None
     handover = Result(
         "monitor.alerts", "handover", "acme.test", Status.SKIPPED, Severity.MEDIUM, "alerts", "not opted in"
     )
     session.record_run(report(handover))
     assert session.rule_decision().verdict == "ship-now"
-    assert session.awaiting_audit()
+    assert session.sprint_decision() is None
     readme = dict(session.preview())["README.md"]
     assert "There is no launch decision yet: the quick audit (stage 1) has not run" in readme
     assert "**Ship now**, by the launch rule" not in readme
     session.record_run(report(result("tls.expiry", "app.acme.test", Status.PASS)))
-    assert not session.awaiting_audit()
+    assert session.sprint_decision() is not None
     assert "**Ship now**, by the launch rule" in dict(session.preview())["README.md"]
 
 

@@ -159,10 +159,8 @@ def _stages(state: SprintState) -> tuple[StageView, ...]:
 
 def _decision(pack: PackInput, run: RunView | None) -> DecisionView:
     """The override, when one is set, is the decision; the rule's verdict stays beside it."""
-    rule = rule_verdict(pack.run) if pack.run is not None and run is not None else None
     awaiting = AWAITING_AUDIT if pack.run is not None and pack.run.get("awaiting_audit") else ""
-    if awaiting:
-        rule = None
+    rule = rule_verdict(pack.run) if pack.run is not None and run is not None and not awaiting else None
     override = pack.state.override
     if override is None:
         return DecisionView(final=rule, override=None, rule=rule, awaiting=awaiting)

@@ -34,9 +34,9 @@ RISK_COLUMNS: tuple[tuple[str, str], ...] = (
 """(label, key) of each column of the risk table."""
 
 
-def rule_text(decision: Decision, decided: bool) -> str:
+def rule_text(decision: Decision | None) -> str:
     """The rule's verdict in big words; before the quick audit has run, say so instead."""
-    if not decided:
+    if decision is None:
         return "Not decided yet\nRun the quick audit (stage 1) to get a verdict"
     return f"{verdict_words(decision.verdict)}\nby the launch rule"
 
@@ -49,8 +49,8 @@ def override_text(override: Override | None) -> str:
     return f"{verdict_words(override.verdict)}\n{by}{stamp(override.at)}\nwhy: {safe_text(override.reason)}"
 
 
-def reasons_text(decision: Decision, decided: bool) -> str:
-    if not decided:
+def reasons_text(decision: Decision | None) -> str:
+    if decision is None:
         return f"Reasons: none yet; {AWAITING_AUDIT}."
     return "Reasons:\n" + "\n".join(f"• {safe_text(reason)}" for reason in decision.reasons)
 
@@ -121,13 +121,12 @@ class DecisionScreen(Screen[None]):
 
     def show_session(self) -> None:
         """Redraw everything from the session (after a run, a capture or an override)."""
-        decision = self.session.rule_decision()
-        decided = not self.session.awaiting_audit()
+        decision = self.session.sprint_decision()
         override = self.session.state.override
-        rule_verdict = decision.verdict if decided else ""
-        self._show_verdict("#rule-verdict", rule_text(decision, decided), rule_verdict)
+        rule_verdict = decision.verdict if decision else ""
+        self._show_verdict("#rule-verdict", rule_text(decision), rule_verdict)
         self._show_verdict("#override-verdict", override_text(override), override.verdict if override else "")
-        self.query_one("#reasons-text", Static).update(reasons_text(decision, decided))
+        self.query_one("#reasons-text", Static).update(reasons_text(decision))
         self._fill_risks(self.session.risks())
         self.refresh_bindings()
 

@@ -47,19 +47,18 @@ def risks_text(session: Session) -> Text:
 def decision_text(session: Session) -> Text:
     """The verdict in force (an override wins over the rule) and the reasons behind it."""
     override = session.state.override
-    rule: Decision = session.rule_decision()
-    undecided = session.awaiting_audit()
+    rule: Decision | None = session.sprint_decision()
     text = Text("Launch decision: ", style="bold")
     if override is not None:
         text.append_text(verdict_label(override.verdict))
         by = f" by {override.by}" if override.by else ""
         text.append(f"\n(override{by}) {override.reason}\nThe rule alone says: ")
-        if undecided:
+        if rule is None:
             text.append("not decided until the quick audit (stage 1) has run.\n")
             return text
         text.append_text(verdict_label(rule.verdict))
         text.append("\n")
-    elif undecided:
+    elif rule is None:
         text.append("○ NOT DECIDED: run the quick audit (stage 1) first.\n")
         return text
     else:
