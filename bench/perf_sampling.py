@@ -19,10 +19,10 @@ from pathlib import Path
 
 import tomli_w
 
-from launchwizard.checks.perf import core_routes
 from launchwizard.checks.registry import select
 from launchwizard.checks.runner import Runner
 from launchwizard.config import load_sprint
+from launchwizard.config.derived import core_routes
 from launchwizard.demo.lab import Lab
 from launchwizard.demo.sites_perf import perf_hosts, perf_zones
 

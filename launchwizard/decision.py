@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from launchwizard.checks.model import Result, Severity, Status
+from launchwizard.results import Result, Severity, Status
 
 MAX_HIGH_FAILS_TO_FIX = 3
 

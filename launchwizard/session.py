@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 from launchwizard.checks.base import CheckSpec
-from launchwizard.checks.model import Result, Status
 from launchwizard.checks.registry import REGISTRY
 from launchwizard.checks.runner import RunReport, Unit, plan, sprint_targets
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.decision import Decision, awaits_audit, decide, rank_risks
+from launchwizard.results import Result, Status
 from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem, Stage
 from launchwizard.state.model import InvalidChange, SprintState, now_utc
 from launchwizard.state.runs import current_results, load_run, save_run

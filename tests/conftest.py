@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 import tomli_w
 
-from launchwizard.checks.model import Result
 from launchwizard.checks.registry import select
 from launchwizard.checks.runner import Runner
 from launchwizard.cli import main
@@ -18,6 +17,7 @@ from launchwizard.demo.sites_bundle import bundle_hosts, bundle_zones
 from launchwizard.demo.sites_edge import edge_hosts, edge_zones
 from launchwizard.demo.sites_hostile import hostile_hosts, hostile_zones
 from launchwizard.demo.sites_perf import perf_hosts, perf_zones
+from launchwizard.results import Result
 
 
 @pytest.fixture(scope="session")

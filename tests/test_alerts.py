@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from launchwizard.checks.model import Status
 from launchwizard.checks.registry import select
 from launchwizard.checks.runner import Runner
+from launchwizard.results import Status
 from launchwizard.state.model import SprintState
 from launchwizard.state.statefile import save_state
 from launchwizard.store.crypto import ScryptParams

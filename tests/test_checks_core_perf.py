@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from launchwizard.checks.model import Status
+from launchwizard.results import Status
 
 FAST = "fast.perf.test"
 HEAVY = "heavy.perf.test"

@@ -6,7 +6,7 @@ import pytest
 import pytest_asyncio
 
 from launchwizard.checks.dnscheck import provider_of
-from launchwizard.checks.model import Severity, Status
+from launchwizard.results import Severity, Status
 
 RECORD_HOSTS = [
     "www.acme.test",

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.config import Sprint
 from launchwizard.demo.lab import Lab
 from launchwizard.demo.sites_edge import APPROVED_ORIGINS, env_file
+from launchwizard.results import Result, Severity, Status
 
 RunCheck = Callable[[Sprint, str], Awaitable[dict[str, Result]]]
 MakeSprint = Callable[..., Sprint]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import pytest_asyncio
 
-from launchwizard.checks.model import Severity, Status
+from launchwizard.results import Severity, Status
 
 HTTPS_HOSTS = [
     "badlocation.lab.test",

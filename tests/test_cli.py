@@ -12,7 +12,7 @@ import pytest
 
 from launchwizard.checks.registry import CHECK_IDS
 from launchwizard.decision import MAX_HIGH_FAILS_TO_FIX
-from launchwizard.report.text import safe_text
+from launchwizard.safe.terminal import safe_text
 
 
 @pytest.fixture(scope="module")

@@ -17,9 +17,9 @@ from typing import Any
 import pytest
 import tomli_w
 
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.demo import fakesecrets
+from launchwizard.results import Result, Severity, Status
 from launchwizard.secrets.envvars import (
     classify_env_file,
     family_of,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.decision import DELAY_24H, FIX_FIRST, SHIP_NOW, awaits_audit, decide, rank_risks
+from launchwizard.results import Result, Severity, Status
 
 
 def result(

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchwizard.checks.model import Status
 from launchwizard.demo.zones_mail import ED25519, RSA_512, RSA_1024, RSA_2048
 from launchwizard.email.dkim import parse_dkim_key
 from launchwizard.email.dmarc import (
@@ -17,6 +16,7 @@ from launchwizard.email.dmarc import (
 )
 from launchwizard.email.mx import parse_mta_sts_record, parse_mx, parse_sts_policy, parse_tls_rpt_record
 from launchwizard.email.txtrecord import txt_text
+from launchwizard.results import Status
 
 # ---------------------------------------------------------------- DMARC parser
 

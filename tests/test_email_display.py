@@ -15,13 +15,13 @@ from rich.text import Text
 from textual.widgets import Static
 from textual.worker import WorkerFailed
 
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.checks.registry import REGISTRY
 from launchwizard.config import Sprint
 from launchwizard.email.dkim import parse_dkim_key
 from launchwizard.email.dmarc import parse_dmarc
 from launchwizard.email.records import spf_rows
 from launchwizard.email.spf import parse
+from launchwizard.results import Result, Severity, Status
 from launchwizard.session import Session
 from launchwizard.store.crypto import ScryptParams
 from launchwizard.store.filekeyring import EncryptedFileKeyring

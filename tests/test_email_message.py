@@ -24,9 +24,9 @@ from launchwizard.checks.message import (
     signatures,
     verify_all,
 )
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.config import Sprint
 from launchwizard.demo.zones_message import DOMAIN, PRIVATE_KEY_PEM, SELECTOR, SENDER_IP, STRANGER_IP
+from launchwizard.results import Result, Severity, Status
 
 CONFORMANCE = conformance_path("dkim")
 needs_dkim_suite = needs_conformance("dkim")

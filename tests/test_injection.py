@@ -18,10 +18,10 @@ from launchwizard.ai.detectors import (
     secret_hits,
 )
 from launchwizard.ai.prompts import prompt_set
-from launchwizard.checks.chatcall import render_body
-from launchwizard.checks.model import Status
 from launchwizard.config import Endpoint
+from launchwizard.config.derived import render_body
 from launchwizard.demo import chatbot
+from launchwizard.results import Status
 from launchwizard.secrets.engine import Scanner
 from launchwizard.state.model import SprintState
 from launchwizard.state.statefile import save_state

@@ -24,9 +24,9 @@ import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.demo import fakesecrets
+from launchwizard.results import Result, Severity, Status
 from launchwizard.secrets import logscan
 from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.logscan import Limits, LogScan, scan_logs

@@ -26,7 +26,6 @@ import jinja2
 import pytest
 
 from launchwizard.config import parse_sprint
-from launchwizard.report.markdown import code, fence, github_slug, md, prose
 from launchwizard.report.pack import (
     PACK_FILES,
     SHIPPED_PACKAGE,
@@ -36,6 +35,7 @@ from launchwizard.report.pack import (
     render_pack,
     shipped_templates,
 )
+from launchwizard.safe.markdown import code, fence, github_slug, md, prose
 from launchwizard.state.model import ItemState, Override, SprintState, StageState
 from launchwizard.store.view import FieldView, SectionView, StoreView
 

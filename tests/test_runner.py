@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from launchwizard.checks.base import CheckContext, CheckSpec
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.checks.runner import Runner, Unit
 from launchwizard.config import Sprint, parse_sprint
+from launchwizard.results import Result, Severity, Status
 
 HOSTS = ["a.acme.test", "b.acme.test", "c.acme.test"]
 

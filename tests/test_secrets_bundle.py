@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.bundle import ADVICE, Located, SiteScan, judge, judged_for_browser, scan_site
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.checks.registry import select
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.demo import fakesecrets
@@ -31,6 +30,7 @@ from launchwizard.demo.sites_bundle import (
     leaky_secrets,
 )
 from launchwizard.net import Net
+from launchwizard.results import Result, Severity, Status
 from launchwizard.secrets.bundle import (
     InlineScript,
     Resource,

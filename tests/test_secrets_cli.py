@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from launchwizard.checks.model import Severity, Status
 from launchwizard.config import load_sprint
 from launchwizard.demo import fakesecrets
 from launchwizard.demo.gitrepo import Commit, build_repo, clone_shallow
+from launchwizard.results import Severity, Status
 from launchwizard.secrets.policy import POLICY_FILE
 
 CONTRACT = ("rule", "provider", "path", "line", "column", "commit", "redacted", "fingerprint")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.checks.registry import REGISTRY
+from launchwizard.results import Result, Severity, Status
 from launchwizard.tui.widgets.evidence import finding_text
 
 

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from launchwizard.checks.model import Severity
 from launchwizard.demo import fakesecrets
+from launchwizard.results import Severity
 from launchwizard.secrets import engine
 from launchwizard.secrets.engine import Allowlist, Scanner, glob_regex, lower_same_length
 from launchwizard.secrets.keywords import KeywordIndex, anchor_index

@@ -20,8 +20,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from launchwizard.checks.model import Severity
 from launchwizard.demo import fakesecrets
+from launchwizard.results import Severity
 from launchwizard.secrets import filters, jwtinfo
 from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.model import Finding, secret_hash

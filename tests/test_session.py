@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.checks.runner import RunReport
 from launchwizard.config import parse_sprint
+from launchwizard.results import Result, Severity, Status
 from launchwizard.session import Session
 from launchwizard.state.model import InvalidChange
 from launchwizard.state.runs import list_runs

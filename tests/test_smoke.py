@@ -6,8 +6,8 @@ import json
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from launchwizard.checks.model import Status
 from launchwizard.report.junit import Case, Suite, render_junit
+from launchwizard.results import Status
 
 SMOKE = "smoke.perf.test"
 

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from launchwizard.checks.model import Result, Status
 from launchwizard.config import Sprint
 from launchwizard.demo.lab import Lab
 from launchwizard.email.spf import SpfSyntaxError, check_macro_string, is_spf, parse
 from launchwizard.email.spf_eval import RESULTS, MemoryDns, check_host
 from launchwizard.email.spf_static import analyze
+from launchwizard.results import Result, Status
 
 RunCheck = Callable[[Sprint, str], Awaitable[dict[str, Result]]]
 MakeSprint = Callable[..., Sprint]

@@ -13,9 +13,9 @@ from rich.text import Text
 from textual.widgets import DataTable, Input, Static, TabbedContent
 from textual.worker import WorkerFailed
 
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.checks.registry import REGISTRY
 from launchwizard.config import Sprint
+from launchwizard.results import Result, Severity, Status
 from launchwizard.session import Session
 from launchwizard.store.crypto import ScryptParams
 from launchwizard.store.filekeyring import EncryptedFileKeyring

@@ -18,9 +18,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.errors import UserError
 from launchwizard.net.http import FetchError
+from launchwizard.results import Result, Severity, Status
 
 WEBHOOK_FIELD = "monitors.alert_webhook"
 ROUTE_FIELD = "monitors.alert_route"

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from launchwizard.checks.model import Result, Severity, Status
+from launchwizard.results import Result, Severity, Status
 
 if TYPE_CHECKING:
     from launchwizard.config import Sprint

@@ -20,9 +20,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import SEVERITY_RANK, Result, Severity, Status
-from launchwizard.checks.runner import homepage_url
+from launchwizard.config.derived import homepage_url
 from launchwizard.net.http import Chain, HttpClient, Response
+from launchwizard.results import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.secrets.bundle import (
     MAX_MAPS,
     MAX_SCRIPTS,

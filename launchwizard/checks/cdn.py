@@ -14,9 +14,9 @@ from typing import Any
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.edgefetch import first_response, home_chains
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.edge.cdn import EdgeReport, detect_edge, fix_for_unfronted
 from launchwizard.net.dns import Outcome
+from launchwizard.results import Result, Severity, Status
 
 MAX_NS_CLIMB = 8
 

@@ -12,15 +12,13 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from launchwizard.config.derived import chat_timeout, render_body
 from launchwizard.net.http import FetchError, Response
 
 if TYPE_CHECKING:
     from launchwizard.checks.base import CheckContext
     from launchwizard.config import Endpoint
 
-PLACEHOLDER = "{{prompt}}"
-CHAT_TIMEOUT_S = 30.0
-"""The chat timeout when `[endpoints.chat] timeout_s` is not set: LLM replies are slow."""
 MAX_REPLY = 1024 * 1024
 SSE_TYPE = "text/event-stream"
 SSE_DONE = "[DONE]"
@@ -48,26 +46,6 @@ async def request_endpoint(
         timeout_s=endpoint.timeout_s,
         max_body=max_body,
     )
-
-
-def chat_timeout(endpoint: Endpoint) -> float:
-    """The configured chat timeout, or the default for LLM replies."""
-    return endpoint.timeout_s or CHAT_TIMEOUT_S
-
-
-def render_body(endpoint: Endpoint, prompt: str) -> bytes | None:
-    """The request body with the prompt in place; JSON-escaped when the template is JSON, so a
-    prompt with quotes or line breaks cannot break (or change) the request."""
-    if endpoint.body is None:
-        return None
-    template = endpoint.body
-    try:
-        json.loads(template.replace(PLACEHOLDER, "x"))
-        is_json = True
-    except ValueError:
-        is_json = False
-    value = json.dumps(prompt)[1:-1] if is_json else prompt
-    return template.replace(PLACEHOLDER, value).encode("utf-8")
 
 
 @dataclass

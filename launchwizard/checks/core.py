@@ -17,13 +17,13 @@ from urllib.parse import urljoin, urlsplit
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.bundle import size_text
-from launchwizard.checks.chatcall import render_body, request_endpoint
+from launchwizard.checks.chatcall import request_endpoint
 from launchwizard.checks.edgefetch import landing_page
-from launchwizard.checks.model import Result, Severity, Status
-from launchwizard.checks.runner import homepage_url
+from launchwizard.config.derived import homepage_url, render_body
 from launchwizard.edge.debugpage import debug_markers
 from launchwizard.edge.page import ScriptTag
 from launchwizard.net.http import Chain, FetchError, Response
+from launchwizard.results import Result, Severity, Status
 
 if TYPE_CHECKING:
     from launchwizard.config import Endpoint

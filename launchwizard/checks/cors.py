@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.net.http import FetchError, Response
+from launchwizard.results import SEVERITY_RANK, Result, Severity, Status
 
 PROBE_ORIGIN = "https://launchwizard-probe.example"
 CONCURRENT_REQUESTS = 6

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.config import Nameserver
 from launchwizard.net.dns import DnsAnswer, Outcome
+from launchwizard.results import Result, Severity, Status
 
 PROVIDERS = (
     (".ns.cloudflare.com", "Cloudflare"),

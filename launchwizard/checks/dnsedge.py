@@ -18,11 +18,11 @@ import asyncio
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.edge.caa import CaaRecord, issuer_caa_domains, judge_caa, parse_caa
 from launchwizard.edge.takeover import TakeoverVerdict, judge, match_service
 from launchwizard.net.dns import DnsAnswer, Outcome
 from launchwizard.net.http import FetchError
+from launchwizard.results import Result, Severity, Status
 
 BODY_MAX = 256 * 1024
 CONCURRENT_NAMES = 8

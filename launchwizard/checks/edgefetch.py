@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.runner import homepage_url
+from launchwizard.config.derived import homepage_url
 from launchwizard.edge.page import PageFacts, read_page
 from launchwizard.net.http import Chain, Hop
 

@@ -40,8 +40,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.config import Environment
+from launchwizard.results import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.envvars import (
     PLATFORM_VARS,

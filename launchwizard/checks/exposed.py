@@ -14,9 +14,9 @@ import asyncio
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.edge.exposed import SENSITIVE_PATHS, Baseline, Exposure, baseline_paths, judge
 from launchwizard.net.http import FetchError, Response
+from launchwizard.results import SEVERITY_RANK, Result, Severity, Status
 
 MAX_BODY = 64 * 1024
 CONCURRENT_REQUESTS = 6

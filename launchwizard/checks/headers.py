@@ -16,10 +16,10 @@ from urllib.parse import urlsplit, urlunsplit
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.edgefetch import PAGE_MAX_BODY, first_response, header_values, home_chains
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.edge.hsts import HstsPolicy, parse_hsts
 from launchwizard.edge.observatory import PROBE_ORIGIN, Observation, Page, Report, grade
 from launchwizard.net.http import Chain, FetchError, HttpClient
+from launchwizard.results import Result, Severity, Status
 
 GRADABLE = (401, 403)
 HSTS_PASS_S = 31_536_000

@@ -30,8 +30,9 @@ from launchwizard.ai.detectors import (
 )
 from launchwizard.ai.prompts import TARGET_TEST_PROMPT, Prompt, prompt_set
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.chatcall import ChatReply, ask, chat_timeout
-from launchwizard.checks.model import Result, Severity, Status
+from launchwizard.checks.chatcall import ChatReply, ask
+from launchwizard.config.derived import chat_timeout
+from launchwizard.results import Result, Severity, Status
 from launchwizard.secrets.engine import Scanner
 
 if TYPE_CHECKING:

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import SEVERITY_RANK, Result, Severity, Status
+from launchwizard.results import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.logscan import KindInfo, Limits, LogScan, MiB, scan_logs
 from launchwizard.secrets.model import Finding

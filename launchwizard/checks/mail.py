@@ -11,7 +11,6 @@ import asyncio
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.email.dkim import COMMON_SELECTORS, DkimKey, parse_dkim_key, selector_name
 from launchwizard.email.dmarc import (
     Discovery,
@@ -33,6 +32,7 @@ from launchwizard.email.records import dkim_rows, dkim_suggestion, dmarc_rows, d
 from launchwizard.email.txtrecord import txt_texts
 from launchwizard.net.dns import DnsAnswer, Outcome
 from launchwizard.net.http import FetchError
+from launchwizard.results import Result, Severity, Status
 
 ALIGNMENT = {"r": "relaxed (subdomains of the From domain align)", "s": "strict (exact From domain only)"}
 

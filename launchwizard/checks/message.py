@@ -36,10 +36,10 @@ import dkim
 import dkim.util
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.email.dmarc import Discovery, discover
 from launchwizard.email.spf_eval import ResolverDns, SpfResult, check_host
 from launchwizard.email.txtrecord import txt_texts
+from launchwizard.results import Result, Severity, Status
 
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 SKIP_REASON = (

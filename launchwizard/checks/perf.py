@@ -20,16 +20,15 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.chatcall import ChatReply, ask, chat_timeout
-from launchwizard.checks.model import Result, Severity, Status
-from launchwizard.checks.runner import homepage_url
+from launchwizard.checks.chatcall import ChatReply, ask
+from launchwizard.config.derived import chat_timeout, core_routes
 from launchwizard.net.http import FetchError
 from launchwizard.perf.stats import MIN_SAMPLES, Summary, summarise
+from launchwizard.results import Result, Severity, Status
 
 if TYPE_CHECKING:
     from launchwizard.config import Endpoint, Sprint
 
-CORE_ROUTES = ("homepage", "health", "login")
 SAMPLE_MAX_BODY = 2 * 1024 * 1024
 CHAT_SAMPLES = 3
 CHAT_PROMPT = "Hello! What can you help me with?"
@@ -52,16 +51,6 @@ FIX_CHAT_TIMEOUT = (
     "server's request timeout), end the stream with an error event when it fires, and show the user "
     "a retry button instead of a reply that never finishes."
 )
-
-
-def core_routes(sprint: Sprint) -> list[tuple[str, str]]:
-    """(name, URL) of the non-LLM routes to sample: the configured ones, else the homepage."""
-    routes = [
-        (name, sprint.endpoints[name].url)
-        for name in CORE_ROUTES
-        if name in sprint.endpoints and sprint.endpoints[name].method in ("GET", "HEAD")
-    ]
-    return routes or [("homepage", homepage_url(sprint))]
 
 
 def latency_deadline(sprint: Sprint) -> float:

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.chatcall import render_body, request_endpoint
-from launchwizard.checks.model import Result, Severity, Status
+from launchwizard.checks.chatcall import request_endpoint
+from launchwizard.config.derived import render_body
 from launchwizard.edge.ratelimit import RateLimitInfo, read_ratelimit
 from launchwizard.net.http import FetchError, Response
+from launchwizard.results import Result, Severity, Status
 
 if TYPE_CHECKING:
     from launchwizard.config import Endpoint, Sprint

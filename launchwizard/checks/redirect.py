@@ -12,8 +12,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.net.http import Chain, FetchError, resolve_location
+from launchwizard.results import Result, Severity, Status
 
 PERMANENT = (301, 308)
 MAX_GOOD_HOPS = 3

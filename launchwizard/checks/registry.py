@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from launchwizard.checks.base import CheckContext, CheckSpec, RunFn
-from launchwizard.checks.model import Result, Severity
+from launchwizard.results import Result, Severity
 
 if TYPE_CHECKING:
     from launchwizard.config import Sprint

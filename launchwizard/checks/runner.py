@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext, CheckSpec
-from launchwizard.checks.model import Result, Status
+from launchwizard.config.derived import homepage_url
 from launchwizard.decision import Decision, decide, rank_risks
+from launchwizard.results import Result, Status
 
 if TYPE_CHECKING:
     from launchwizard.config import Sprint
@@ -78,12 +79,6 @@ def _default_net(config: Any) -> Net:
 def mail_domain(sprint: Sprint) -> str:
     """The domain the email checks are about: `[email] domain`, else the apex."""
     return (sprint.email.domain or sprint.apex).rstrip(".").lower()
-
-
-def homepage_url(sprint: Sprint) -> str:
-    """The page visitors land on: `[endpoints] homepage`, else the canonical URL."""
-    homepage = sprint.endpoints.get("homepage")
-    return homepage.url if homepage is not None else sprint.canonical
 
 
 def site_host(sprint: Sprint) -> str:

@@ -13,8 +13,8 @@ from collections import Counter
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.errors import UserError
+from launchwizard.results import SEVERITY_RANK, Result, Severity, Status
 from launchwizard.secrets.model import Finding
 from launchwizard.secrets.report import history_advice
 from launchwizard.secrets.scan import PathScan, scan_path

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.chatcall import ask, chat_timeout, request_endpoint
-from launchwizard.checks.model import Result, Severity, Status
-from launchwizard.checks.runner import homepage_url
+from launchwizard.checks.chatcall import ask, request_endpoint
+from launchwizard.config.derived import chat_timeout, homepage_url
 from launchwizard.net.http import FetchError
+from launchwizard.results import Result, Severity, Status
 
 if TYPE_CHECKING:
     from launchwizard.config import Endpoint, Sprint

@@ -14,11 +14,11 @@ import ipaddress
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.email.records import spf_rows
 from launchwizard.email.spf import MAX_LOOKUPS, MAX_VOID_LOOKUPS, SpfRecord, SpfSyntaxError, is_spf, parse
 from launchwizard.email.spf_eval import ResolverDns, check_host
 from launchwizard.email.spf_static import Analysis, analyze
+from launchwizard.results import Result, Severity, Status
 
 DOCUMENTATION_IP = "192.0.2.1"  # TEST-NET-1 (RFC 5737): no real sender uses it
 RECORD_WARN_BYTES = 450  # above this the TXT answer risks UDP truncation (RFC 7208 §3.4)

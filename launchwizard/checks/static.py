@@ -19,9 +19,9 @@ from urllib.parse import urljoin, urlsplit
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.bundle import size_text
 from launchwizard.checks.edgefetch import landing_page
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.net.http import FetchError, Response
 from launchwizard.perf.caching import cacheability, edge_hit
+from launchwizard.results import Result, Severity, Status
 
 MAX_ASSETS = 12
 HIT_SAMPLES = 2

@@ -12,8 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.model import Result, Severity, Status
 from launchwizard.net.tls import CertInfo, Handshake, days_left
+from launchwizard.results import Result, Severity, Status
 
 MAX_LIFESPAN_DAYS = 398
 EXPIRY_FAIL_DAYS = 7

@@ -50,7 +50,7 @@ def _since_run(sprint: Sprint, args: argparse.Namespace) -> dict[str, Any] | Non
 
 def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) -> None:
     """Only what changed since the saved run: new findings, fixes, status changes."""
-    from launchwizard.report.text import safe_text
+    from launchwizard.safe.terminal import safe_text
     from launchwizard.state.runs import changes_since
 
     changes = changes_since(since, document)
@@ -247,9 +247,11 @@ def machine_report(fmt: str, report: RunReport, document: dict[str, Any], sprint
     import json
 
     if fmt == "sarif":
+        from launchwizard.checks.registry import REGISTRY
         from launchwizard.report.sarif import run_sarif
 
-        return json.dumps(run_sarif(report.results, config_uri(sprint)), indent=2) + "\n"
+        catalog = {spec.id: spec for spec in REGISTRY}
+        return json.dumps(run_sarif(report.results, catalog, config_uri(sprint)), indent=2) + "\n"
     if fmt == "junit":
         from launchwizard.report.junit import render_junit, run_suites
 
@@ -261,7 +263,7 @@ def _exit_code(report: RunReport, fail_on: str | None) -> int:
     """1 when a check at or above the level failed or could not run; else 0."""
     if fail_on is None:
         return EXIT_OK
-    from launchwizard.checks.model import Severity, Status
+    from launchwizard.results import Severity, Status
 
     threshold = Severity(fail_on).rank
     blocking = [

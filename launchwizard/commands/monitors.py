@@ -53,7 +53,7 @@ def monitors(args: argparse.Namespace) -> int:
     """Render the export, write it, say how fast each monitor detects an outage."""
     from launchwizard.config import load_sprint
     from launchwizard.monitoring.plan import detection_lines, monitor_plan
-    from launchwizard.report.text import safe_text
+    from launchwizard.safe.terminal import safe_text
     from launchwizard.state.atomic import write_text_atomic
 
     sprint = load_sprint(args.config)

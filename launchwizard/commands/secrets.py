@@ -12,8 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-from launchwizard.checks.model import SEVERITY_RANK, Severity
 from launchwizard.commands import EXIT_FINDINGS, EXIT_OK, UsageError
+from launchwizard.results import SEVERITY_RANK, Severity
 
 FORMATS = ("text", "json", "sarif", "junit")
 FAIL_LEVELS = ("critical", "high", "medium", "low")

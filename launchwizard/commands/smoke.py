@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from launchwizard.commands import EXIT_FINDINGS, EXIT_OK
-from launchwizard.report.text import safe_text
+from launchwizard.safe.terminal import safe_text
 
 SMOKE_CHECK = "deploy.smoke"
 

@@ -13,7 +13,8 @@ from launchwizard.checks.runner import sprint_targets
 from launchwizard.commands import EXIT_OK, UsageError
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.decision import AWAITING_AUDIT
-from launchwizard.report.text import VERDICTS, safe_text
+from launchwizard.report.text import VERDICTS
+from launchwizard.safe.terminal import safe_text
 from launchwizard.sprint import MANUAL_ITEM_IDS, MANUAL_ITEMS, STAGES
 from launchwizard.state.model import SPRINT_HOURS, ItemState, SprintState, now_utc
 from launchwizard.state.runs import current_results

@@ -18,7 +18,7 @@ import re
 from collections.abc import AsyncIterator
 
 from launchwizard.demo import fakesecrets
-from launchwizard.demo.scenario import Chat, Response
+from launchwizard.demo.model import Chat, Response
 
 SYSTEM_CANARY = "ACME-CANARY-7f3a9c2e51d8"
 TENANT_CANARY = "GLOBEX-CANARY-4b8d0e6f2a19"

@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import replace
 
-from launchwizard.demo.scenario import Cors, Flaky, RateLimited, Response, Webhook
+from launchwizard.demo.model import Cors, Flaky, RateLimited, Response, Webhook
 
 PREFLIGHT_MAX_AGE = "600"
 

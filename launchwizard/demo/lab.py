@@ -25,15 +25,8 @@ from launchwizard.demo.certs import LabPKI
 from launchwizard.demo.chatbot import SYSTEM_CANARY, TENANT_CANARY
 from launchwizard.demo.dns_server import Authority, DnsServer
 from launchwizard.demo.dynamic import Deliveries, RateCounters
-from launchwizard.demo.scenario import (
-    NAMESERVERS,
-    PRIMARY_NS,
-    WEB_HOSTS,
-    ZONES,
-    WebHost,
-    ZoneSpec,
-    zone_text,
-)
+from launchwizard.demo.model import NAMESERVERS, PRIMARY_NS, WebHost, ZoneSpec, zone_text
+from launchwizard.demo.scenario import WEB_HOSTS, ZONES
 from launchwizard.demo.web_server import CLIENT_GONE, WebServer, tls_context
 
 BIND_ATTEMPTS = 50

@@ -8,241 +8,27 @@ Assist") on 127.53.1.x, one test host per address on 127.53.2.x and DNS-only nam
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 
+from launchwizard.demo.model import (
+    ANY_PATH,
+    BOTH,
+    Chat,
+    Cors,
+    Fault,
+    RateLimited,
+    Redirect,
+    Response,
+    WebHost,
+    ZoneSpec,
+    host,
+    title_page,
+    txt_rdata,
+)
 from launchwizard.demo.sites_bundle import demo_routes
 from launchwizard.demo.sites_edge import service_hosts, service_zones
 from launchwizard.demo.zones_mail import mail_hosts, mail_zones
 from launchwizard.demo.zones_message import message_zones
 from launchwizard.demo.zones_spf import spf_zones
-
-# ---------------------------------------------------------------- routes
-
-
-@dataclass(frozen=True)
-class Cors:
-    """How a route answers cross-origin requests (edge.cors scenarios).
-
-    `allow` is "reflect" (echo any Origin, the classic misconfiguration), "*", "list"
-    (only `origins`), "null-too" (`origins` plus the literal "null" origin) or "suffix" (any
-    Origin ending with `origins[0]`, the broken regular expression behind many leaks).
-    A preflight (OPTIONS with Access-Control-Request-Method) gets 204 and the same policy.
-    """
-
-    allow: str
-    origins: tuple[str, ...] = ()
-    credentials: bool = False
-
-    def allowed(self, origin: str) -> str | None:
-        """The Access-Control-Allow-Origin value this policy sends for `origin`, if any."""
-        if self.allow == "*":
-            return "*"
-        if self.allow == "reflect":
-            return origin
-        if self.allow == "suffix":
-            return origin if origin.endswith(self.origins[0]) else None
-        permitted = (*self.origins, "null") if self.allow == "null-too" else self.origins
-        return origin if origin in permitted else None
-
-
-@dataclass(frozen=True)
-class Response:
-    """A complete response: status, extra headers and a body (Content-Length is added)."""
-
-    status: int
-    body: str | bytes = b""
-    content_type: str = "text/html; charset=utf-8"
-    headers: tuple[tuple[str, str], ...] = ()
-    cors: Cors | None = None
-
-
-@dataclass(frozen=True)
-class RateLimited:
-    """A route that answers `inner` for `quota` requests per window of `window_s` seconds, then
-    `status` (429 or 503) until the window ends (edge.ratelimit scenarios).
-
-    The window starts with the first request after the lab's counters are reset, so tests
-    do not depend on the clock. `announce` adds the IETF draft's RateLimit-Policy and
-    RateLimit fields ("draft"), the legacy X-RateLimit-* trio ("legacy") or nothing ("").
-    `retry_after` is "seconds", "date" or "" (no Retry-After on the refusal).
-    """
-
-    inner: Response
-    quota: int
-    window_s: int = 60
-    status: int = 429
-    announce: str = "draft"
-    retry_after: str = "seconds"
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """A redirect; `location` is sent verbatim, so relative and odd schemes are possible."""
-
-    status: int
-    location: str
-
-
-@dataclass(frozen=True)
-class Fault:
-    """Misbehaviour by name.
-
-    As a whole scheme (instead of a route table) it acts on the connection before any
-    HTTP or TLS: "reset", "hang", "garbage-tls". As a route it acts after the request:
-    "reset", "hang", "slowbody", "hugebody" (endless), "trickle" (the response head one byte
-    a second) and "manyheaders" (10,000 header lines).
-    """
-
-    kind: str
-
-
-@dataclass(frozen=True)
-class Chat:
-    """A chat API answering the prompt in the request body (launchwizard.demo.chatbot).
-
-    `bot` is "leaky" (the demo's assistant: leaks under some prompts, a traceback on
-    malformed JSON) or "guarded" (refuses attacks, 400 on bad JSON, 413 on long input).
-    `reply` is "json" ({"reply": {"text": ...}}), "sse" (text/event-stream, one event per
-    word), "endless" (an event stream that never ends), "text" (plain text, not JSON).
-    `first_byte_s` delays the first body byte after the head, as a slow model does.
-    """
-
-    bot: str = "guarded"
-    reply: str = "json"
-    first_byte_s: float = 0.0
-
-
-@dataclass(frozen=True)
-class Flaky:
-    """A route that fails (503) on the requests its pattern names, counted since the lab's
-    counters were reset: "odd" fails the 1st, 3rd, ... (one retry always rescues it),
-    "always" fails every request (deploy.smoke scenarios)."""
-
-    inner: Response
-    pattern: str = "odd"
-
-
-@dataclass(frozen=True)
-class Webhook:
-    """An incoming-webhook receiver like Slack's: a POST is recorded (the lab's `deliveries`)
-    and answered 200 "ok"; anything else is 400 "invalid_payload" (monitor.alerts scenarios)."""
-
-
-Route = Response | Redirect | Fault | RateLimited | Chat | Flaky | Webhook
-# A route table maps an exact path to a route; "*" matches any path not listed.
-Routes = Mapping[str, Route]
-
-ANY_PATH = "*"
-CONNECTION_FAULTS = frozenset({"reset", "hang", "garbage-tls"})
-ROUTE_FAULTS = frozenset({"reset", "hang", "slowbody", "hugebody", "trickle", "manyheaders"})
-
-
-@dataclass(frozen=True)
-class WebHost:
-    """One virtual host: where it listens, its certificate kind, TLS range and routes.
-
-    `http=None` means no http listener on the address at all (connection refused).
-    `aliases` are further Host/SNI names answered here (e.g. the name a CNAME points from).
-    """
-
-    name: str
-    address: str
-    http: Routes | Fault | None
-    https: Routes | Fault
-    cert: str = "good"
-    tls: tuple[str, str] = ("TLSv1_2", "TLSv1_3")
-    aliases: tuple[str, ...] = ()
-    san: tuple[str, ...] = ()
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Every name this host answers to, canonical first."""
-        return (self.name, *self.aliases)
-
-    @property
-    def cert_names(self) -> tuple[str, ...]:
-        """SAN entries for its certificate (the certificate kind may still override them)."""
-        return self.san or self.names
-
-
-# ---------------------------------------------------------------- name servers
-
-NAMESERVERS: dict[str, str] = {
-    "ns1.acme.test": "127.53.0.1",
-    "ns2.acme.test": "127.53.0.2",
-    "ns9.acme.test": "127.53.0.9",
-}
-PRIMARY_NS = "ns1.acme.test"
-BOTH = ("ns1.acme.test", "ns2.acme.test")
-DEFAULT_SERIAL = 2026112501
-
-
-@dataclass(frozen=True)
-class ZoneSpec:
-    """One zone: records as (owner, type, rdata) text, who serves it, per-server serials.
-
-    Owners are relative to the origin ("@" for the apex). `faults` maps an owner to
-    "silent", "servfail", "late" (answers after a minute), "truncated" (TC over UDP, the TCP
-    connection closed unanswered) or "wrongid" (answers under another message id), and wins
-    over any records.
-    """
-
-    origin: str
-    records: tuple[tuple[str, str, str], ...]
-    served_by: tuple[str, ...] = BOTH
-    ns: tuple[str, ...] = BOTH
-    serials: Mapping[str, int] = field(default_factory=dict)
-    faults: Mapping[str, str] = field(default_factory=dict)
-
-    def serial_for(self, server: str) -> int:
-        """The SOA serial `server` publishes; differing values model a stuck secondary."""
-        return self.serials.get(server, DEFAULT_SERIAL)
-
-
-def _txt(text: str, chunk: int = 250) -> str:
-    """TXT rdata from long text, split into quoted strings of at most `chunk` bytes."""
-    parts = [text[i : i + chunk] for i in range(0, len(text), chunk)]
-    return " ".join(f'"{p}"' for p in parts)
-
-
-def zone_text(zone: ZoneSpec, server: str) -> str:
-    """Master-file text of `zone` as published by `server`, for dns.zone.from_text."""
-    lines = [
-        f"$ORIGIN {zone.origin}.",
-        "$TTL 300",
-        f"@ SOA {PRIMARY_NS}. hostmaster.{zone.origin}. {zone.serial_for(server)} 3600 600 1209600 300",
-        *(f"@ NS {ns}." for ns in zone.ns),
-        *(f"{owner} {rtype} {rdata}" for owner, rtype, rdata in zone.records),
-    ]
-    return "\n".join(lines) + "\n"
-
-
-# ---------------------------------------------------------------- web hosts
-
-_DEFAULT = object()
-
-
-def _page(title: str) -> Response:
-    """A tiny HTML page naming the host, so a test can tell which vhost answered."""
-    return Response(200, f"<!doctype html><title>{title}</title><h1>{title}</h1>\n")
-
-
-def host(
-    name: str,
-    address: str,
-    *,
-    http: object = _DEFAULT,
-    https: object = _DEFAULT,
-    **options: object,
-) -> WebHost:
-    """A WebHost with the usual defaults: http -> 301 https://name/, https / -> 200 page."""
-    if http is _DEFAULT:
-        http = {ANY_PATH: Redirect(301, f"https://{name}/")}
-    if https is _DEFAULT:
-        https = {"/": _page(name)}
-    return WebHost(name=name, address=address, http=http, https=https, **options)  # type: ignore[arg-type]
-
 
 _HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
 
@@ -321,11 +107,11 @@ DEMO_HOSTS: tuple[WebHost, ...] = (
         "app.hosting.test",
         "127.53.1.3",
         aliases=("app.acme.test",),
-        http={ANY_PATH: _page("Acme Assist app")},
+        http={ANY_PATH: title_page("Acme Assist app")},
         https={
-            "/login": RateLimited(_page("Sign in to Acme Assist"), quota=100, window_s=60),
+            "/login": RateLimited(title_page("Sign in to Acme Assist"), quota=100, window_s=60),
             "/widget/v2/chat.js": Response(200, _WIDGET_JS, "text/javascript; charset=utf-8"),
-            ANY_PATH: _page("Acme Assist app"),
+            ANY_PATH: title_page("Acme Assist app"),
         },
         cert="expiring",
         san=("app.acme.test", "app.hosting.test"),
@@ -366,7 +152,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
     _lab("longlife", 9, cert="longlife"),
     _lab("legacy", 10, tls=("TLSv1", "TLSv1_3")),
     _lab("tls12", 11, tls=("TLSv1_2", "TLSv1_2")),
-    _lab("noredirect", 12, http={ANY_PATH: _page("noredirect.lab.test")}),
+    _lab("noredirect", 12, http={ANY_PATH: title_page("noredirect.lab.test")}),
     _lab("temp", 13, http={ANY_PATH: Redirect(302, "https://temp.lab.test/")}),
     _lab("offhost", 14, http={ANY_PATH: Redirect(301, "https://good.lab.test/")}),
     _lab("otherport", 15, http={ANY_PATH: Redirect(301, "https://otherport.lab.test:8443/")}),
@@ -376,7 +162,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
         "downgrade",
         18,
         http={
-            "/plain": _page("downgrade.lab.test plain"),
+            "/plain": title_page("downgrade.lab.test plain"),
             ANY_PATH: Redirect(301, "https://downgrade.lab.test/"),
         },
         https={"/": Redirect(301, "http://downgrade.lab.test/plain")},
@@ -389,7 +175,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
             "/1": Redirect(301, "/2"),
             "/2": Redirect(301, "/3"),
             "/3": Redirect(301, "/4"),
-            "/4": _page("longchain.lab.test end"),
+            "/4": title_page("longchain.lab.test end"),
         },
     ),
     _lab("reset", 20, http=Fault("reset"), https=Fault("reset")),
@@ -444,9 +230,9 @@ ZONES: tuple[ZoneSpec, ...] = (
     ZoneSpec(
         origin="lab.test",
         records=(
-            ("bigtxt", "TXT", _txt(_BIG)),
-            ("bigtxt", "TXT", _txt(_BIG.upper())),
-            ("bigtxt", "TXT", _txt(_BIG[::-1])),
+            ("bigtxt", "TXT", txt_rdata(_BIG)),
+            ("bigtxt", "TXT", txt_rdata(_BIG.upper())),
+            ("bigtxt", "TXT", txt_rdata(_BIG[::-1])),
             ("nodata", "TXT", '"this name has no address records"'),
             ("ipv6", "AAAA", "::1"),
             ("ipv6", "A", "127.53.2.99"),

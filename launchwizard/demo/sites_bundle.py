@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 from launchwizard.demo.fakesecrets import value
 
 if TYPE_CHECKING:
-    from launchwizard.demo.scenario import Response, Routes, WebHost, ZoneSpec
+    from launchwizard.demo.model import Response, Routes, WebHost, ZoneSpec
 
 ADDRESSES = {
     "clean.bundle.test": "127.53.4.100",
@@ -84,19 +84,19 @@ def inline_map_comment(map_json: str) -> str:
 
 
 def _html(text: str | bytes, content_type: str = "text/html; charset=utf-8") -> Response:
-    from launchwizard.demo.scenario import Response
+    from launchwizard.demo.model import Response
 
     return Response(200, text, content_type=content_type)
 
 
 def _script(text: str, headers: tuple[tuple[str, str], ...] = ()) -> Response:
-    from launchwizard.demo.scenario import Response
+    from launchwizard.demo.model import Response
 
     return Response(200, text, content_type=JS, headers=headers)
 
 
 def _map(text: str) -> Response:
-    from launchwizard.demo.scenario import Response
+    from launchwizard.demo.model import Response
 
     return Response(200, text, content_type=MAP)
 
@@ -218,7 +218,7 @@ def _vendor_routes() -> Routes:
 
 def _loop_routes() -> Routes:
     """Every path but the homepage redirects to a new path below itself, without end."""
-    from launchwizard.demo.scenario import ANY_PATH, Redirect
+    from launchwizard.demo.model import ANY_PATH, Redirect
 
     body = '  <script src="/js/app.js"></script>\n'
     return {"/": _html(_page("Loop Co", body=body)), ANY_PATH: Redirect(302, "next/")}
@@ -317,7 +317,7 @@ def demo_routes() -> Routes:
 
 def bundle_hosts() -> tuple[WebHost, ...]:
     """The bundle scenario hosts, each on its own 127.53.4.1xx address."""
-    from launchwizard.demo.scenario import host
+    from launchwizard.demo.model import host
 
     routes = {
         "clean.bundle.test": _clean_routes,
@@ -335,7 +335,7 @@ def bundle_hosts() -> tuple[WebHost, ...]:
 
 def bundle_zones() -> tuple[ZoneSpec, ...]:
     """`bundle.test` (the sites) and `vendor.test` (the third party) with their A records."""
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     def records(origin: str) -> tuple[tuple[str, str, str], ...]:
         return tuple(

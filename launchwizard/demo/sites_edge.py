@@ -34,7 +34,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from launchwizard.demo.scenario import Routes, WebHost, ZoneSpec
+    from launchwizard.demo.model import Routes, WebHost, ZoneSpec
 
 HTML = "text/html; charset=utf-8"
 LAB_CA_DOMAIN = "lab.launchwizard.test"
@@ -81,14 +81,14 @@ def _page(title: str, body: str = "", head: str = "") -> str:
 
 def _site(title: str, headers: tuple[tuple[str, str], ...] = (), body: str = "") -> Routes:
     """Routes of a one-page site whose `/` carries `headers`."""
-    from launchwizard.demo.scenario import Response
+    from launchwizard.demo.model import Response
 
     return {"/": Response(200, _page(title, body), HTML, headers=headers)}
 
 
 def _edge(name: str, n: int, **options: object) -> WebHost:
     """A test host NAME.edge.test on 127.53.5.n."""
-    from launchwizard.demo.scenario import host
+    from launchwizard.demo.model import host
 
     return host(f"{name}.edge.test", f"127.53.5.{n}", **options)
 
@@ -134,7 +134,7 @@ def big_csp() -> str:
 
 
 def _garbage_routes() -> Routes:
-    from launchwizard.demo.scenario import Response
+    from launchwizard.demo.model import Response
 
     headers = (
         ("Set-Cookie", "=; ;;; SameSite"),
@@ -150,7 +150,7 @@ def _garbage_routes() -> Routes:
 
 
 def _header_hosts() -> tuple[WebHost, ...]:
-    from launchwizard.demo.scenario import Response
+    from launchwizard.demo.model import Response
 
     aplus_body = f'<p>Everything in order.</p>\n{SRI_SCRIPT}\n<script src="/app.js"></script>\n'
     return (
@@ -193,7 +193,7 @@ def _hsts_hosts() -> tuple[WebHost, ...]:
 def _api(cors: object, status: int = 200) -> Routes:
     """An API host: `/` and `/api/me` answer JSON under the given CORS policy; with a 401
     `status` both ask for a login, as an authenticated API does."""
-    from launchwizard.demo.scenario import Cors, Response
+    from launchwizard.demo.model import Cors, Response
 
     assert isinstance(cors, Cors)
     refused = '{"error": "login required"}'
@@ -206,7 +206,7 @@ def _api(cors: object, status: int = 200) -> Routes:
 
 
 def _cors_hosts() -> tuple[WebHost, ...]:
-    from launchwizard.demo.scenario import Cors
+    from launchwizard.demo.model import Cors
 
     return (
         _edge("cors-reflect", 20, https=_api(Cors("reflect", credentials=True))),
@@ -248,7 +248,7 @@ OPENAPI = json.dumps({"openapi": "3.1.0", "info": {"title": "Lab API"}, "paths":
 
 def exposed_routes() -> Routes:
     """The usual leaks of a rushed deployment, each with real-looking content."""
-    from launchwizard.demo.scenario import Response
+    from launchwizard.demo.model import Response
 
     text = "text/plain; charset=utf-8"
     return {
@@ -269,7 +269,7 @@ def exposed_routes() -> Routes:
 
 def _spa_routes() -> Routes:
     """A single-page app: every path, existing or not, gets the same shell with status 200."""
-    from launchwizard.demo.scenario import ANY_PATH, Response
+    from launchwizard.demo.model import ANY_PATH, Response
 
     shell = _page("SPA Co", '<div id="root"></div>\n<script type="module" src="/assets/index.js"></script>\n')
     return {ANY_PATH: Response(200, shell, HTML)}
@@ -277,7 +277,7 @@ def _spa_routes() -> Routes:
 
 def _guarded_routes() -> Routes:
     """Sensitive paths that exist but are refused, or send visitors to a login page."""
-    from launchwizard.demo.scenario import Redirect, Response
+    from launchwizard.demo.model import Redirect, Response
 
     forbidden = Response(403, "Forbidden\n", "text/plain; charset=utf-8")
     return {
@@ -302,7 +302,7 @@ def _exposed_hosts() -> tuple[WebHost, ...]:
 
 
 def _cdn_hosts() -> tuple[WebHost, ...]:
-    from launchwizard.demo.scenario import host
+    from launchwizard.demo.model import host
 
     cloudfront = (
         ("Server", "CloudFront"),
@@ -329,7 +329,7 @@ def _cdn_hosts() -> tuple[WebHost, ...]:
 
 
 def _ratelimit_routes() -> Routes:
-    from launchwizard.demo.scenario import RateLimited, Response
+    from launchwizard.demo.model import RateLimited, Response
 
     login = Response(200, _page("Sign in"), HTML)
     ok = Response(200, '{"ok": true}', "application/json")
@@ -353,7 +353,7 @@ NO_PAGES_SITE = _page("Site not found · GitHub Pages", "<p>There isn't a GitHub
 
 
 def _takeover_hosts() -> tuple[WebHost, ...]:
-    from launchwizard.demo.scenario import ANY_PATH, Response, host
+    from launchwizard.demo.model import ANY_PATH, Response, host
 
     def both(body: str, content_type: str = HTML, status: int = 404) -> dict[str, object]:
         routes = {ANY_PATH: Response(status, body, content_type)}
@@ -381,7 +381,7 @@ def _takeover_hosts() -> tuple[WebHost, ...]:
 
 def service_hosts() -> tuple[WebHost, ...]:
     """The demo's forgotten Heroku docs app: its name still answers "No such app"."""
-    from launchwizard.demo.scenario import ANY_PATH, Response, host
+    from launchwizard.demo.model import ANY_PATH, Response, host
 
     routes = {ANY_PATH: Response(404, NO_SUCH_APP, HTML)}
     return (
@@ -397,7 +397,7 @@ def service_zones() -> tuple[ZoneSpec, ...]:
     A name absent from azurewebsites.net is NXDOMAIN, exactly what a deleted Azure app
     leaves behind; the others hold the lab's service hosts.
     """
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     return (
         ZoneSpec(
@@ -436,7 +436,7 @@ def edge_hosts() -> tuple[WebHost, ...]:
 def edge_zones() -> tuple[ZoneSpec, ...]:
     """`edge.test` (the scenario hosts, takeover CNAMEs, CAA) and `greycloud.test` (DNS at
     Cloudflare, proxy off)."""
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     addresses = tuple(
         (h.name.removesuffix(".edge.test"), "A", h.address)

@@ -26,7 +26,7 @@ import functools
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from launchwizard.demo.scenario import Routes, WebHost, ZoneSpec
+    from launchwizard.demo.model import Routes, WebHost, ZoneSpec
 
 METADATA_URL = "http://169.254.169.254/latest/meta-data/"
 INTERNAL_ADDRESS = "10.20.30.40"
@@ -35,7 +35,7 @@ DNS_FAULTS = ("silent", "late", "truncated", "wrongid", "servfail")
 
 
 def _chain() -> Routes:
-    from launchwizard.demo.scenario import Redirect, Response
+    from launchwizard.demo.model import Redirect, Response
 
     routes: dict[str, Redirect | Response] = {"/": Redirect(302, "/1")}
     routes.update({f"/{n}": Redirect(302, f"/{n + 1}") for n in range(1, REDIRECTS)})
@@ -45,7 +45,7 @@ def _chain() -> Routes:
 
 @functools.cache
 def hostile_hosts() -> tuple[WebHost, ...]:
-    from launchwizard.demo.scenario import ANY_PATH, Fault, Redirect, host
+    from launchwizard.demo.model import ANY_PATH, Fault, Redirect, host
 
     def everywhere(route: object) -> dict[str, object]:
         return {"http": {ANY_PATH: route}, "https": {ANY_PATH: route}}
@@ -66,7 +66,7 @@ def hostile_hosts() -> tuple[WebHost, ...]:
 
 
 def hostile_zones() -> tuple[ZoneSpec, ...]:
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     records = tuple((h.name.removesuffix(".hostile.test"), "A", h.address) for h in hostile_hosts())
     extra = (

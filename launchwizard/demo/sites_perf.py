@@ -28,7 +28,7 @@ import json
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from launchwizard.demo.scenario import Routes, WebHost, ZoneSpec
+    from launchwizard.demo.model import Routes, WebHost, ZoneSpec
 
 HTML = "text/html; charset=utf-8"
 JS = "text/javascript; charset=utf-8"
@@ -62,7 +62,7 @@ def landing_page(title: str, widget_tag: str) -> str:
 
 
 def _fast_routes() -> Routes:
-    from launchwizard.demo.scenario import ANY_PATH, Chat, Response
+    from launchwizard.demo.model import ANY_PATH, Chat, Response
 
     page = landing_page("Fast landing", '<script src="/widget/chat.js" async></script>')
     return {
@@ -82,7 +82,7 @@ def _fast_routes() -> Routes:
 
 
 def _heavy_routes() -> Routes:
-    from launchwizard.demo.scenario import ANY_PATH, Chat, Response
+    from launchwizard.demo.model import ANY_PATH, Chat, Response
 
     page = landing_page(
         "Heavy landing", '<script src="/widget/chat.js"></script><script src="/static/vendor.js"></script>'
@@ -103,7 +103,7 @@ def _heavy_routes() -> Routes:
 
 
 def _chat_routes() -> Routes:
-    from launchwizard.demo.scenario import Chat
+    from launchwizard.demo.model import Chat
 
     return {
         "/v1/chat": Chat("leaky"),
@@ -117,7 +117,7 @@ def _chat_routes() -> Routes:
 
 
 def _hooks_routes() -> Routes:
-    from launchwizard.demo.scenario import ANY_PATH, Response, Webhook
+    from launchwizard.demo.model import ANY_PATH, Response, Webhook
 
     return {
         "/services/T0LAB/B0LAB/lab-hook-token": Webhook(),
@@ -126,7 +126,7 @@ def _hooks_routes() -> Routes:
 
 
 def _smoke_routes() -> Routes:
-    from launchwizard.demo.scenario import Chat, Flaky, Response
+    from launchwizard.demo.model import Chat, Flaky, Response
 
     return {
         "/": Flaky(Response(200, "<!doctype html><title>Smoke</title>"), "odd"),
@@ -140,7 +140,7 @@ def _smoke_routes() -> Routes:
 def perf_hosts() -> tuple[WebHost, ...]:
     """Every perf scenario host (tests add them with Lab(extra_hosts=...)); built once, as the
     20 MB bundle takes a moment to compress."""
-    from launchwizard.demo.scenario import host
+    from launchwizard.demo.model import host
 
     return (
         host("fast.perf.test", "127.53.6.1", https=_fast_routes()),
@@ -153,7 +153,7 @@ def perf_hosts() -> tuple[WebHost, ...]:
 
 def perf_zones() -> tuple[ZoneSpec, ...]:
     """`perf.test`: one A record per scenario host."""
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     records = tuple((h.name.removesuffix(".perf.test"), "A", h.address) for h in perf_hosts())
     return (ZoneSpec(origin="perf.test", records=records),)

@@ -33,7 +33,7 @@ from launchwizard.demo.dynamic import (
     limited_response,
     webhook_response,
 )
-from launchwizard.demo.scenario import (
+from launchwizard.demo.model import (
     ANY_PATH,
     CONNECTION_FAULTS,
     Chat,

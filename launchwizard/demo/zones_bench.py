@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from launchwizard.demo.zones_mail import RSA_2048
 
 if TYPE_CHECKING:
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
 BENCH_COUNT = 20
 SERVICE = "benchmail.test"
@@ -61,7 +61,7 @@ def _domain_records(n: int) -> tuple[tuple[str, str, str], ...]:
 
 def bench_zones() -> tuple[ZoneSpec, ...]:
     """The twenty benchmark zones and `benchmail.test`, the shared sender and report service."""
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     service = ZoneSpec(
         origin=SERVICE,

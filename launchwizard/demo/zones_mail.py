@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from launchwizard.demo.scenario import WebHost, ZoneSpec
+    from launchwizard.demo.model import WebHost, ZoneSpec
 
 MTA_STS_ADDRESS = "127.53.4.10"
 MX_ADDRESS = "127.53.4.25"
@@ -102,7 +102,7 @@ def _mx_records() -> tuple[tuple[str, str, str], ...]:
 
 def mail_zones() -> tuple[ZoneSpec, ...]:
     """The `mail.test` zone and `reports.test`, the external report receiver."""
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     return (
         ZoneSpec(
@@ -127,7 +127,7 @@ def mail_zones() -> tuple[ZoneSpec, ...]:
 
 def mail_hosts() -> tuple[WebHost, ...]:
     """mta-sts.mail.test, serving the MTA-STS policy over HTTPS."""
-    from launchwizard.demo.scenario import Response, host
+    from launchwizard.demo.model import Response, host
 
     policy = Response(200, STS_POLICY, content_type="text/plain")
     return (host("mta-sts.mail.test", MTA_STS_ADDRESS, https={"/.well-known/mta-sts.txt": policy}),)

@@ -21,7 +21,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 if TYPE_CHECKING:
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
 DOMAIN = "msg.test"
 SELECTOR = "lab"
@@ -47,7 +47,7 @@ def _txt(text: str, chunk: int = 200) -> str:
 
 def message_zones() -> tuple[ZoneSpec, ...]:
     """The `msg.test` zone; scenario.py imports this module, so ZoneSpec is imported here."""
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     return (
         ZoneSpec(

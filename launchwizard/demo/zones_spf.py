@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
 
 def spf_zones() -> tuple[ZoneSpec, ...]:
     """The SPF zones; scenario.py imports this module, so ZoneSpec is imported here."""
-    from launchwizard.demo.scenario import ZoneSpec
+    from launchwizard.demo.model import ZoneSpec
 
     return (
         ZoneSpec(

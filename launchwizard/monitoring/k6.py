@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from launchwizard.checks.perf import core_routes
+from launchwizard.config.derived import core_routes
 
 if TYPE_CHECKING:
     from launchwizard.config import Sprint

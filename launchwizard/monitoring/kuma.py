@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from launchwizard.monitoring.plan import Monitor, duration
-from launchwizard.report.markdown import md
+from launchwizard.safe.markdown import md
 
 
 def _detection_s(monitor: Monitor) -> int:

@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from launchwizard.checks.chatcall import chat_timeout, render_body
-from launchwizard.checks.runner import homepage_url
+from launchwizard.config.derived import chat_timeout, homepage_url, render_body
 
 if TYPE_CHECKING:
     from launchwizard.config import Endpoint, Sprint

@@ -20,9 +20,9 @@ from pathlib import Path
 import jinja2
 
 from launchwizard.errors import UserError
-from launchwizard.report.markdown import FILTERS
 from launchwizard.report.pack_context import FILES, PACK_FILES, PackInput, build_context
 from launchwizard.report.pack_views import PackFile
+from launchwizard.safe.markdown import FILTERS
 from launchwizard.state.atomic import ensure_private_dir, write_text_atomic
 
 __all__ = ["FILES", "PACK_FILES", "PackInput", "PackTemplateError", "render_pack", "shipped_templates"]

@@ -14,7 +14,6 @@ from typing import Any
 
 from launchwizard.config import Sprint
 from launchwizard.decision import AWAITING_AUDIT
-from launchwizard.report.markdown import anchor_id
 from launchwizard.report.pack_run import (
     RESULTS_ANCHOR,
     build_run,
@@ -44,6 +43,7 @@ from launchwizard.report.pack_views import (
     StageView,
     VerdictView,
 )
+from launchwizard.safe.markdown import anchor_id
 from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem
 from launchwizard.state.model import SPRINT_HOURS, ItemState, SprintState
 from launchwizard.store.view import FieldView, SectionView, StoreView

@@ -11,9 +11,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from launchwizard.checks.model import Result
 from launchwizard.decision import decide, rank_risks
-from launchwizard.report.markdown import anchor_id
 from launchwizard.report.pack_views import (
     DiffEntry,
     DiffView,
@@ -24,6 +22,8 @@ from launchwizard.report.pack_views import (
     StatusCount,
     VerdictView,
 )
+from launchwizard.results import Result
+from launchwizard.safe.markdown import anchor_id
 from launchwizard.sprint import STAGES
 
 STATUS_ORDER = ("fail", "error", "warn", "pass", "skipped")

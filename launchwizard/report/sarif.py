@@ -12,17 +12,31 @@ readers show every result they get.
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Protocol
 
 from launchwizard import __version__
-from launchwizard.checks.model import Result, Severity, Status
-from launchwizard.checks.registry import REGISTRY
+from launchwizard.results import Result, Severity, Status
 from launchwizard.secrets.report import SARIF_LEVEL, SARIF_SCHEMA, SECURITY_SEVERITY
 
 FINGERPRINT_KEY = "launchwizardCheck/v1"
 INFORMATION_URI = "https://github.com/launchwizard/launchwizard"
 REPORTED = (Status.FAIL, Status.WARN, Status.ERROR)
-SPECS = {spec.id: spec for spec in REGISTRY}
+
+
+class CheckDescription(Protocol):
+    """What a SARIF rule says about a check; the registry's CheckSpec is one."""
+
+    @property
+    def stage(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def why(self) -> str: ...
+    @property
+    def references(self) -> Sequence[str]: ...
 
 
 def result_fingerprint(result: Result) -> str:
@@ -38,8 +52,7 @@ def _level(result: Result) -> str:
     return SARIF_LEVEL[result.severity]
 
 
-def _rule(check: str) -> dict[str, Any]:
-    spec = SPECS.get(check)
+def _rule(check: str, spec: CheckDescription | None) -> dict[str, Any]:
     title = spec.title if spec else check
     rule: dict[str, Any] = {
         "id": check,
@@ -81,8 +94,11 @@ def _result(result: Result, rule_ids: list[str], config_uri: str) -> dict[str, A
     }
 
 
-def run_sarif(results: list[Result], config_uri: str = "sprint.toml") -> dict[str, Any]:
-    """The SARIF log of one run's findings (fail, warn, error)."""
+def run_sarif(
+    results: list[Result], catalog: Mapping[str, CheckDescription], config_uri: str = "sprint.toml"
+) -> dict[str, Any]:
+    """The SARIF log of one run's findings (fail, warn, error); `catalog` describes each check
+    by id (the caller hands over the registry, so this renderer never imports it)."""
     reported = [r for r in results if r.status in REPORTED]
     rule_ids = list(dict.fromkeys(r.check for r in reported))
     return {
@@ -95,7 +111,7 @@ def run_sarif(results: list[Result], config_uri: str = "sprint.toml") -> dict[st
                         "name": "launchwizard",
                         "version": __version__,
                         "informationUri": INFORMATION_URI,
-                        "rules": [_rule(check) for check in rule_ids],
+                        "rules": [_rule(check, catalog.get(check)) for check in rule_ids],
                     }
                 },
                 "results": [_result(r, rule_ids, config_uri) for r in reported],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import textwrap
-import unicodedata
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
-from launchwizard.checks.model import Result, Status
-from launchwizard.checks.runner import RunReport
+from launchwizard.decision import Decision
+from launchwizard.results import Result, Status
+from launchwizard.safe.terminal import safe_text
 from launchwizard.sprint import STAGES
 
 SYMBOLS = {
@@ -23,33 +23,28 @@ VERDICTS = {"ship-now": "SHIP NOW", "fix-first": "FIX FIRST", "delay-24h": "DELA
 TOP_RISKS = 10
 
 
-def safe_text(text: str) -> str:
-    """Untrusted text (records, headers, bodies) with control characters made visible.
-
-    A hostile server must not be able to move the cursor or recolour a CI log.
-    """
-    out = []
-    for char in text:
-        if char in "\t" or not unicodedata.category(char).startswith("C"):
-            out.append(char)
-        else:
-            out.append(f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}")
-    return "".join(out)
-
-
 def use_colour(stream: TextIO) -> bool:
     """Colour only for a terminal, and never when NO_COLOR is set."""
     return stream.isatty() and "NO_COLOR" not in os.environ
 
 
+class FinishedRun(Protocol):
+    """What the text report reads of a run; the runner's RunReport is one."""
+
+    results: list[Result]
+    risks: list[Result]
+    decision: Decision
+    duration_ms: int
+
+
 class TextReport:
-    """Render a RunReport as grouped lines, with fixes under everything that needs action."""
+    """Render a finished run as grouped lines, with fixes under everything that needs action."""
 
     def __init__(self, colour: bool = False, width: int = 100) -> None:
         self.colour = colour
         self.width = max(60, width)
 
-    def render(self, report: RunReport, title: str, diff: dict[str, Any] | None = None) -> str:
+    def render(self, report: FinishedRun, title: str, diff: dict[str, Any] | None = None) -> str:
         lines = [safe_text(title), ""]
         for stage in STAGES:
             stage_results = [r for r in report.results if r.stage == stage.id]
@@ -110,7 +105,7 @@ class TextReport:
             lines.append(f"  {label}: {len(entries)}" + (f" ({names}{more})" if names else ""))
         return [*lines, ""]
 
-    def _decision_lines(self, report: RunReport) -> list[str]:
+    def _decision_lines(self, report: FinishedRun) -> list[str]:
         verdict = VERDICTS.get(report.decision.verdict, report.decision.verdict)
         lines = [f"LAUNCH DECISION: {verdict}"]
         for reason in report.decision.reasons:

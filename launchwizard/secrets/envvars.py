@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Literal
 
-from launchwizard.checks.model import Severity
+from launchwizard.results import Severity
 from launchwizard.secrets.model import Finding, SecretScanner
 from launchwizard.secrets.repo import (
     GIT_MISSING,

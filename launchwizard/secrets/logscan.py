@@ -31,7 +31,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from launchwizard.checks.model import SEVERITY_RANK, Severity
+from launchwizard.results import SEVERITY_RANK, Severity
 from launchwizard.secrets.model import Exposure, Finding, SecretScanner, make_finding, secret_hash
 from launchwizard.secrets.pii import KINDS, Hit, PiiKind, find_hits, shown
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
-from launchwizard.checks.model import Severity
+from launchwizard.results import Severity
 
 Exposure = Literal["secret", "publishable", "identifier", "pii"]
 Source = Literal["worktree", "history", "bundle", "log", "file"]

@@ -33,7 +33,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from launchwizard.checks.model import Severity
+from launchwizard.results import Severity
 from launchwizard.secrets.model import Exposure, redact, secret_hash
 
 MIN_SECRET_CHARS = 4

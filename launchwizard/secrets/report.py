@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from launchwizard import __version__
-from launchwizard.checks.model import SEVERITY_RANK, Severity
+from launchwizard.results import SEVERITY_RANK, Severity
 from launchwizard.secrets.model import Finding
 from launchwizard.secrets.policy import SARIF_FINGERPRINT
 

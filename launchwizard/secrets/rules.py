@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from launchwizard.checks.model import Severity
+from launchwizard.results import Severity
 from launchwizard.secrets import validators as v
 from launchwizard.secrets.model import Exposure
 

@@ -16,7 +16,7 @@ import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from launchwizard.checks.model import Severity
+from launchwizard.results import Severity
 from launchwizard.secrets import filters, jwtinfo
 from launchwizard.secrets.model import Exposure
 

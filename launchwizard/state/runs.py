@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from launchwizard.checks.model import Result
 from launchwizard.decision import awaits_audit, decide, rank_risks
 from launchwizard.errors import UserError
+from launchwizard.results import Result
 from launchwizard.state.atomic import write_text_atomic
 
 RUNS_DIR = "runs"

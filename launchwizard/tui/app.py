@@ -78,7 +78,7 @@ class LaunchWizardApp(App[None]):
         if self.session is None:
             from launchwizard.tui.screens.setup import SetupScreen
 
-            self.push_screen(SetupScreen(self.config))
+            self.push_screen(SetupScreen(self.config), callback=self._opened)
             return
         self.start_sprint(self.session)
 
@@ -101,6 +101,11 @@ class LaunchWizardApp(App[None]):
             self.set_keymap(keymap)
         if problem:
             self.notify(problem, severity="error", markup=False, timeout=10)
+
+    def _opened(self, session: Session | None) -> None:
+        """The setup screen wrote sprint.toml and opened it."""
+        if session is not None:
+            self.start_sprint(session)
 
     def start_sprint(self, session: Session) -> None:
         """Show the sprint where the operator left it (or the overview the first time)."""

@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 
 from textual.message_pump import MessagePump
 
-from launchwizard.checks.model import Result
 from launchwizard.checks.runner import Runner, Unit
 from launchwizard.config import Sprint
+from launchwizard.results import Result
 from launchwizard.tui.messages import CheckFinished, CheckStarted, RunFailed, RunFinished
 
 

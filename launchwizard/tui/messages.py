@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from launchwizard.checks.model import Result
 from launchwizard.checks.runner import RunReport, Unit
+from launchwizard.results import Result
 
 
 class CheckStarted(Message):

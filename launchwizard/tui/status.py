@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from launchwizard.checks.model import Status
+from launchwizard.results import Status
 
 NOT_RUN = "not-run"
 RUNNING = "running"

@@ -14,10 +14,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
-from launchwizard.checks.model import Result
 from launchwizard.decision import AWAITING_AUDIT, Decision
 from launchwizard.errors import UserError
-from launchwizard.report.text import safe_text
+from launchwizard.results import Result
+from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session
 from launchwizard.state.model import Override
 from launchwizard.tui.screens.labels import cell, result_detail, stamp, status_words, verdict_words

@@ -23,7 +23,7 @@ from textual.widgets import Footer, Header, Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from launchwizard.errors import UserError
-from launchwizard.report.text import safe_text
+from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session
 
 

@@ -12,8 +12,9 @@ from typing import Any
 
 from rich.text import Text
 
-from launchwizard.checks.model import Result, Status
-from launchwizard.report.text import SYMBOLS, VERDICTS, safe_text
+from launchwizard.report.text import SYMBOLS, VERDICTS
+from launchwizard.results import Result, Status
+from launchwizard.safe.terminal import safe_text
 
 VERDICT_SYMBOLS = {"ship-now": "✓", "fix-first": "!", "delay-24h": "✗"}
 

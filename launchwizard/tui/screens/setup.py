@@ -53,8 +53,11 @@ class ValueCheck(Validator):
         return self.success() if problem is None else self.failure(problem, value)
 
 
-class SetupScreen(Screen[None]):
-    """Asks for the sprint's essentials and writes sprint.toml at `config_path`."""
+class SetupScreen(Screen[Session]):
+    """Asks for the sprint's essentials and writes sprint.toml at `config_path`.
+
+    It dismisses with the opened session; whoever pushed it decides what comes next.
+    """
 
     DEFAULT_CSS = """
     SetupScreen #setup-form { padding: 0 1; }
@@ -156,7 +159,7 @@ class SetupScreen(Screen[None]):
         except UserError as exc:
             self.refuse([str(exc)])
             return
-        self.open_sprint(session)
+        self.dismiss(session)
 
     def _open_session(self, sprint: Sprint) -> Session:
         if self.session_factory is not None:
@@ -174,12 +177,3 @@ class SetupScreen(Screen[None]):
         status.update("Not saved:\n" + "\n".join(f"✗ {reason}" for reason in reasons))
         status.remove_class("-empty")
         self.notify("\n".join(reasons), title="sprint.toml not saved", severity="error", markup=False)
-
-    def open_sprint(self, session: Session) -> None:
-        """Leave setup and let the app show the sprint, as if it had been opened from the file."""
-        from launchwizard.tui.app import LaunchWizardApp
-
-        app = self.app
-        self.dismiss()
-        if isinstance(app, LaunchWizardApp):
-            app.start_sprint(session)

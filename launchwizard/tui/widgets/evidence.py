@@ -11,8 +11,8 @@ from typing import Any
 from rich.text import Text
 
 from launchwizard.checks.base import CheckSpec
-from launchwizard.checks.model import Result
 from launchwizard.checks.runner import Unit
+from launchwizard.results import Result
 from launchwizard.tui.status import result_label
 from launchwizard.tui.widgets.latency import percentile_bars
 

@@ -11,8 +11,8 @@ from rich.text import Text
 from textual.widgets import DataTable
 from textual.widgets.data_table import ColumnKey
 
-from launchwizard.checks.model import Result
 from launchwizard.checks.runner import Unit
+from launchwizard.results import Result
 from launchwizard.tui.status import NOT_RUN, RUNNING, result_label
 
 COLUMNS = (

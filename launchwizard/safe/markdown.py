@@ -13,7 +13,7 @@ import json
 import re
 from typing import Any
 
-from launchwizard.report.text import safe_text
+from launchwizard.safe.terminal import safe_text
 
 # ASCII punctuation CommonMark lets us backslash-escape and GitHub would otherwise act on:
 # emphasis, code, links, HTML, tables, strikethrough, entities, headings, maths.

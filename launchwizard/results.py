@@ -1,4 +1,7 @@
-"""The result model: what every check returns and what the JSON contract carries.
+"""The result vocabulary: what every check returns and what the JSON contract carries.
+
+It sits at the bottom of the house, beside errors.py: domain packages, renderers, state and
+the decision rule all name a status or a severity without knowing what a check is.
 
 Field names here are a public interface (DESIGN §4): other tools read
 `launchwizard check --format json`, so renaming a field breaks them.
