@@ -43,8 +43,18 @@ COMMANDS = (
 )
 
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Usage errors as one line on stderr, pointing at --help (subcommands inherit it)."""
+
+    def error(self, message: str) -> NoReturn:
+        from launchwizard.safe.terminal import safe_text
+
+        print(f"{self.prog}: error: {safe_text(message)} (see {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog="launchwizard",
         usage="launchwizard [SPRINT_TOML] | launchwizard COMMAND ...",
         description=(
@@ -54,7 +64,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("--version", action="version", version=f"launchwizard {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", prog="launchwizard")
     _add_check(commands)
     _add_demo(commands)
     _add_lab(commands)

@@ -20,11 +20,19 @@ from launchwizard.checks.registry import REGISTRY
 from launchwizard.checks.runner import RunReport, Unit, plan, sprint_targets
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.decision import Decision, awaits_audit, decide, rank_risks
+from launchwizard.errors import UserError
 from launchwizard.results import Result, Status
 from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem, Stage
 from launchwizard.state.model import InvalidChange, SprintState, now_utc
 from launchwizard.state.runs import current_results, load_run, save_run
-from launchwizard.state.statefile import Recovered, load_or_recover, save_state
+from launchwizard.state.statefile import (
+    Recovered,
+    StateFileError,
+    load_or_recover,
+    load_state,
+    state_signature,
+    update_state,
+)
 from launchwizard.store.filekeyring import EncryptedFileKeyring
 from launchwizard.store.store import Store, unattended_lookup
 from launchwizard.store.view import SectionView
@@ -77,6 +85,7 @@ class Session:
         outcome = load_or_recover(sprint.state_dir)
         self.recovered: Recovered | None = outcome if isinstance(outcome, Recovered) else None
         self.state: SprintState = outcome.state if isinstance(outcome, Recovered) else outcome
+        self._state_seen = state_signature(sprint.state_dir)
         self.results: dict[tuple[str, str], Result] = {}
         self.notes: list[str] = []
         self._load_results()
@@ -100,8 +109,25 @@ class Session:
     def now(self) -> datetime:
         return self.clock()
 
-    def save(self) -> None:
-        save_state(self.sprint.state_dir, self.state)
+    def change_state(self, change: Callable[[SprintState], None]) -> None:
+        """Apply one change to state.toml as it is on disk now, under its lock, and take the
+        result as this session's state: what a CLI command saved meanwhile is kept."""
+        self.state = update_state(self.sprint.state_dir, change)
+        self._state_seen = state_signature(self.sprint.state_dir)
+
+    def reload_if_changed(self) -> bool:
+        """Re-read state.toml when someone else saved it since this session last did; True
+        when the state shown should be redrawn. An unreadable file keeps the state shown."""
+        seen = state_signature(self.sprint.state_dir)
+        if seen == self._state_seen:
+            return False
+        self._state_seen = seen
+        try:
+            self.state = load_state(self.sprint.state_dir)
+        except StateFileError as exc:
+            self.notes.append(f"state.toml changed on disk but cannot be read: {exc}")
+            return False
+        return True
 
     def stage(self, stage_id: str) -> Stage:
         return next(s for s in STAGES if s.id == stage_id)
@@ -121,11 +147,16 @@ class Session:
         path = save_run(self.sprint.state_dir, report.to_json())
         for result in report.results:
             self.results[(result.check, result.target)] = result
-        self.state.start_clock(self.now())
-        for stage in {r.stage for r in report.results}:
-            if stage not in self.state.stages:
-                self.state.set_stage(stage, "in-progress")
-        self.save()
+        stages = {r.stage for r in report.results}
+        moment = self.now()
+
+        def started(state: SprintState) -> None:
+            state.start_clock(moment)
+            for stage in stages:
+                if stage not in state.stages:
+                    state.set_stage(stage, "in-progress")
+
+        self.change_state(started)
         diff: dict[str, Any] = load_run(path)["diff"]
         return diff
 
@@ -163,31 +194,32 @@ class Session:
         self, item_id: str, action: str, text: str = "", owner: str = "", expires: date | None = None
     ) -> None:
         """done (text = evidence), na (text = reason), waive (reason, owner, expiry), reopen."""
-        if action == "done":
-            self.state.mark_done(item_id, text)
-        elif action == "na":
-            self.state.mark_na(item_id, text)
-        elif action == "waive":
-            if expires is None:
-                raise InvalidChange("a waiver needs an expiry date")
-            self.state.mark_waived(item_id, text, owner, expires)
-        else:
-            self.state.reopen(item_id)
-        self.state.start_clock(self.now())
-        self.save()
+        if action == "waive" and expires is None:
+            raise InvalidChange("a waiver needs an expiry date")
+        moment = self.now()
+
+        def marked(state: SprintState) -> None:
+            if action == "done":
+                state.mark_done(item_id, text)
+            elif action == "na":
+                state.mark_na(item_id, text)
+            elif action == "waive" and expires is not None:
+                state.mark_waived(item_id, text, owner, expires)
+            else:
+                state.reopen(item_id)
+            state.start_clock(moment)
+
+        self.change_state(marked)
 
     def set_override(self, verdict: str, reason: str, by: str = "") -> None:
-        self.state.set_override(verdict, reason, by)
-        self.save()
+        self.change_state(lambda state: state.set_override(verdict, reason, by))
 
     def clear_override(self) -> None:
-        self.state.clear_override()
-        self.save()
+        self.change_state(lambda state: state.clear_override())
 
     def accept_risk(self, key: str, reason: str, by: str = "") -> None:
         """Accept one finding ("check:finding") with a reason; the pack lists it."""
-        self.state.accept_risk(key, reason, by)
-        self.save()
+        self.change_state(lambda state: state.accept_risk(key, reason, by))
 
     def sprint_for_run(self) -> Sprint:
         """The sprint as checks should see it: with the .eml picked in the wizard, if any."""
@@ -206,14 +238,26 @@ class Session:
                 handle.read(1)
         except OSError as exc:
             raise InvalidChange(f"cannot read {resolved}: {exc.strerror or exc}") from None
-        self.state.email_message = str(resolved)
-        self.save()
+
+        def picked(state: SprintState) -> None:
+            state.email_message = str(resolved)
+
+        self.change_state(picked)
 
     def remember_screen(self, name: str) -> None:
-        """Where the operator was, so the next start opens there."""
-        if self.state.last_screen != name:
+        """Where the operator was, so the next start opens there; a convenience, so a state
+        file that cannot be saved now is noted, never raised into a screen switch."""
+        if self.state.last_screen == name:
+            return
+
+        def remembered(state: SprintState) -> None:
+            state.last_screen = name
+
+        try:
+            self.change_state(remembered)
+        except UserError as exc:
             self.state.last_screen = name
-            self.save()
+            self.notes.append(f"the screen was not remembered: {exc}")
 
     def capture_sections(self, stage_id: str) -> list[SectionView]:
         view = self.store.view()

@@ -27,6 +27,7 @@ from launchwizard.config import (
     parse_sprint,
 )
 from launchwizard.config.locate import Locator
+from launchwizard.demo.certs import LabPKI
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLE = REPO / "sprint.toml.example"
@@ -122,7 +123,7 @@ def error_of(text: str, path: Path = WHERE) -> ConfigError:
 
 
 def test_full_file_loads_typed_normalised_values(tmp_path: Path) -> None:
-    (tmp_path / "ca.pem").write_text("-----BEGIN CERTIFICATE-----\n")
+    (tmp_path / "ca.pem").write_bytes(LabPKI(tmp_path).root_pem.read_bytes())
     path = tmp_path / "sprint.toml"
     path.write_text(FULL)
     sprint = load_sprint(path)

@@ -142,13 +142,12 @@ def make_app(
     store.set("registrar.owner", "Dana Smith (founder)")
     store.set("registrar.provider", "Gandi")
     session = Session(sprint, store, clock=lambda: NOW)
-    session.state.start_clock(STARTED)
+    session.change_state(lambda state: state.start_clock(STARTED))
     session.mark_item("rollback-tested", "done", "rolled back v2 -> v1 on staging in 4 min")
     session.mark_item("alerts-routed", "waive", "pager after launch", "Dana", date(2099, 1, 1))
     if screen == "setup":
         return LaunchWizardApp(Path("sprint.toml"), None, clock=lambda: NOW)
-    session.state.last_screen = screen
-    session.save()
+    session.remember_screen(screen)
     return LaunchWizardApp(path, session, clock=lambda: NOW)
 
 

@@ -40,6 +40,7 @@ from launchwizard.email.dmarc import Discovery, discover
 from launchwizard.email.spf_eval import ResolverDns, SpfResult, check_host
 from launchwizard.email.txtrecord import txt_texts
 from launchwizard.results import Result, Severity, Status
+from launchwizard.safe.files import read_capped
 
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 SKIP_REASON = (
@@ -60,10 +61,7 @@ class MessageError(Exception):
 def read_message(path: Path) -> tuple[bytes, Message]:
     """The raw bytes (for dkimpy) and the parsed header section (for everything else)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_MESSAGE_BYTES:
-            raise MessageError(f"{path} is {size} bytes: too large for one email message")
-        raw = path.read_bytes()
+        raw = read_capped(path, MAX_MESSAGE_BYTES)
     except OSError as exc:
         raise MessageError(f"cannot read {path}: {exc.strerror or exc}") from exc
     if not raw.strip():

@@ -17,6 +17,7 @@ from launchwizard.commands import EXIT_FINDINGS, EXIT_OK, UsageError
 if TYPE_CHECKING:
     from launchwizard.checks.runner import RunReport, Unit
     from launchwizard.config import Sprint
+    from launchwizard.state.model import SprintState
 
 
 def check(args: argparse.Namespace) -> int:
@@ -77,16 +78,19 @@ def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None
     """Save the run and start the sprint clock; a failure to save only warns (CI must go on)."""
     from launchwizard.errors import UserError
     from launchwizard.state.runs import load_run, save_run
-    from launchwizard.state.statefile import load_state, save_state
+    from launchwizard.state.statefile import update_state
+
+    stages = sorted({result["stage"] for result in document["results"]})
+
+    def started(state: SprintState) -> None:
+        state.start_clock()
+        for stage in stages:
+            if state.stages.get(stage) is None:
+                state.set_stage(stage, "in-progress")
 
     try:
         path = save_run(sprint.state_dir, document)
-        state = load_state(sprint.state_dir)
-        state.start_clock()
-        for stage in sorted({result["stage"] for result in document["results"]}):
-            if state.stages.get(stage) is None:
-                state.set_stage(stage, "in-progress")
-        save_state(sprint.state_dir, state)
+        update_state(sprint.state_dir, started)
     except UserError as exc:
         print(f"launchwizard: warning: {exc}", file=sys.stderr)
         return None

@@ -72,9 +72,10 @@ def monitors(args: argparse.Namespace) -> int:
 
 def _record(sprint: Sprint, fmt: str, path: Path) -> None:
     """Note the export in the sprint state; the handover lists it."""
-    from launchwizard.state.model import MonitorExport, now_utc
-    from launchwizard.state.statefile import load_state, save_state
+    from launchwizard.state.model import MonitorExport, SprintState, now_utc
+    from launchwizard.state.statefile import update_state
 
-    state = load_state(sprint.state_dir)
-    state.monitor_exports[fmt] = MonitorExport(str(path), now_utc())
-    save_state(sprint.state_dir, state)
+    def recorded(state: SprintState) -> None:
+        state.monitor_exports[fmt] = MonitorExport(str(path), now_utc())
+
+    update_state(sprint.state_dir, recorded)

@@ -18,7 +18,7 @@ from launchwizard.safe.terminal import safe_text
 from launchwizard.sprint import MANUAL_ITEM_IDS, MANUAL_ITEMS, STAGES
 from launchwizard.state.model import SPRINT_HOURS, ItemState, SprintState, now_utc
 from launchwizard.state.runs import current_results
-from launchwizard.state.statefile import load_state, save_state
+from launchwizard.state.statefile import load_state, update_state
 
 ITEM_MARKS = {"todo": "○ TODO  ", "done": "✓ DONE  ", "na": "- N/A   ", "waived": "~ WAIVED"}
 
@@ -115,17 +115,21 @@ def item(args: argparse.Namespace) -> int:
     """Record one manual item; incomplete input (no evidence, reason, owner) is refused."""
     if args.item_id not in MANUAL_ITEM_IDS:
         raise UsageError(f"unknown manual item {args.item_id!r}; known: {', '.join(MANUAL_ITEM_IDS)}")
-    sprint, state = _load(args.config)
-    if args.action == "done":
-        state.mark_done(args.item_id, args.evidence)
-    elif args.action == "na":
-        state.mark_na(args.item_id, args.reason)
-    elif args.action == "waive":
-        state.mark_waived(args.item_id, args.reason, args.owner, _expiry(args.expires))
-    else:
-        state.reopen(args.item_id)
-    state.start_clock()
-    save_state(sprint.state_dir, state)
+    sprint = load_sprint(args.config)
+    expires = _expiry(args.expires) if args.action == "waive" else None
+
+    def marked(state: SprintState) -> None:
+        if args.action == "done":
+            state.mark_done(args.item_id, args.evidence)
+        elif args.action == "na":
+            state.mark_na(args.item_id, args.reason)
+        elif args.action == "waive" and expires is not None:
+            state.mark_waived(args.item_id, args.reason, args.owner, expires)
+        else:
+            state.reopen(args.item_id)
+        state.start_clock()
+
+    state = update_state(sprint.state_dir, marked)
     print(f"{args.item_id}: {state.item(args.item_id).status}", file=sys.stderr)
     return EXIT_OK
 
@@ -144,25 +148,31 @@ def _expiry(text: str) -> date:
 
 def decide(args: argparse.Namespace) -> int:
     """Record or clear an override of the launch decision."""
-    sprint, state = _load(args.config)
-    if args.clear:
-        state.clear_override()
-    elif args.verdict is None:
+    sprint = load_sprint(args.config)
+    if not args.clear and args.verdict is None:
         raise UsageError("give a verdict (ship-now, fix-first, delay-24h) with --reason, or --clear")
-    else:
-        state.set_override(args.verdict, args.reason, args.by)
-    save_state(sprint.state_dir, state)
+
+    def decided(state: SprintState) -> None:
+        if args.clear:
+            state.clear_override()
+        else:
+            state.set_override(args.verdict, args.reason, args.by)
+
+    update_state(sprint.state_dir, decided)
     print("override cleared" if args.clear else f"override recorded: {args.verdict}", file=sys.stderr)
     return EXIT_OK
 
 
 def accept_risk(args: argparse.Namespace) -> int:
     """Record or withdraw the acceptance of one finding ("check:finding")."""
-    sprint, state = _load(args.config)
-    if args.clear:
-        state.clear_risk(args.risk)
-    else:
-        state.accept_risk(args.risk, args.reason, args.by)
-    save_state(sprint.state_dir, state)
+    sprint = load_sprint(args.config)
+
+    def accepted(state: SprintState) -> None:
+        if args.clear:
+            state.clear_risk(args.risk)
+        else:
+            state.accept_risk(args.risk, args.reason, args.by)
+
+    update_state(sprint.state_dir, accepted)
     print(f"{args.risk}: {'acceptance withdrawn' if args.clear else 'risk accepted'}", file=sys.stderr)
     return EXIT_OK

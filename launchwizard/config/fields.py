@@ -147,13 +147,19 @@ def as_path(reader: Reader, value: Any, key: KeyPath, *, must_exist: bool = Fals
     if not path.is_absolute():
         path = reader.base / path
     if must_exist and not path.is_file():
-        problem = "is a directory" if path.is_dir() else "does not exist"
+        problem = _not_a_file(path)
         reader.fail(
             key,
             f"{str(path)!r} {problem}: expected an existing file "
             "(relative paths start from the sprint.toml directory)",
         )
     return path
+
+
+def _not_a_file(path: Path) -> str:
+    if path.is_dir():
+        return "is a directory"
+    return "is not a regular file" if path.exists() else "does not exist"
 
 
 def reject_unknown_keys(

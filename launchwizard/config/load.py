@@ -26,6 +26,7 @@ from launchwizard.config.site import (
     read_sprint,
 )
 from launchwizard.config.workspace import read_environments, read_logs, read_repo
+from launchwizard.safe.files import MIB, read_capped
 
 # Every top-level table sprint.toml may have; anything else is a typo.
 _TOP_KEYS = (
@@ -45,6 +46,12 @@ _TOP_KEYS = (
     "environments",
 )
 
+SPRINT_FILE_LIMIT = MIB
+"""A real sprint.toml is a few KB; anything near a megabyte is not one."""
+MAX_KEY_PARTS = 32
+"""Dotted keys and table headers with more parts than this are refused before parsing:
+tomllib's cost grows with the square of a key's length (20,000 parts take 1.6 GB)."""
+
 # The suffixes tomllib puts on its error messages, turned into a line number.
 _SYNTAX_AT = re.compile(r"(?s)(.*) \(at line (\d+), column (\d+)\)")
 _SYNTAX_END = re.compile(r"(?s)(.*) \(at end of document\)")
@@ -53,7 +60,7 @@ _SYNTAX_END = re.compile(r"(?s)(.*) \(at end of document\)")
 def load_sprint(path: Path) -> Sprint:
     """Read and validate a sprint.toml; unreadable or non-UTF-8 files are ConfigErrors too."""
     try:
-        data = path.read_bytes()
+        data = read_capped(path, SPRINT_FILE_LIMIT)
     except FileNotFoundError:
         raise ConfigError(
             path, "", "file not found (copy sprint.toml.example to sprint.toml and edit it)"
@@ -104,6 +111,9 @@ def parse_toml_text(path: Path, text: str, error: type[ConfigError] = ConfigErro
 
     The state files under .launchwizard/ use it too, with their own error class.
     """
+    deep = _over_deep_key_line(text)
+    if deep is not None:
+        raise error(path, "", f"invalid TOML: a key with more than {MAX_KEY_PARTS} dotted parts", deep)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as err:
@@ -113,6 +123,27 @@ def parse_toml_text(path: Path, text: str, error: type[ConfigError] = ConfigErro
         raise error(path, "", "invalid TOML: arrays or tables nest too deeply") from None
     except ValueError as err:
         raise error(path, "", f"invalid TOML: {err}") from None
+
+
+_STRINGS_AND_COMMENTS = re.compile(
+    r'"""[\s\S]*?"""' r"|'''[\s\S]*?'''" r'|"(?:\\.|[^"\\\n])*"' r"|'[^'\n]*'" r"|#[^\n]*"
+)
+_KEY_BREAKS = re.compile(r"[=\[\]{},:\n]")
+
+
+def _over_deep_key_line(text: str) -> int | None:
+    """The line of a dotted key with more than MAX_KEY_PARTS parts, else None.
+
+    Strings and comments are blanked first (keeping their line breaks), then the text is cut
+    where a key chain must end; a chain's dots are its parts minus one. Linear in the text.
+    """
+    blank = _STRINGS_AND_COMMENTS.sub(lambda m: '""' + "\n" * m.group(0).count("\n"), text)
+    offset = 0
+    for segment in _KEY_BREAKS.split(blank):
+        if segment.count(".") >= MAX_KEY_PARTS:
+            return blank.count("\n", 0, offset) + 1
+        offset += len(segment) + 1
+    return None
 
 
 def _syntax_location(error: str, text: str) -> tuple[int | None, str]:

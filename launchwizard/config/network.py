@@ -3,7 +3,9 @@ timeouts and concurrency)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -20,6 +22,7 @@ from launchwizard.config.fields import (
 )
 from launchwizard.config.keypath import KeyPath
 from launchwizard.config.model import Nameserver, NetworkConfig, Ports
+from launchwizard.safe.files import MIB, read_capped
 
 _NETWORK_KEYS = (
     "nameservers",
@@ -47,9 +50,7 @@ def read_network(reader: Reader, doc: dict[str, Any]) -> NetworkConfig:
     ca_bundle = table.get("ca_bundle")
     return NetworkConfig(
         nameservers=tuple(nameservers),
-        ca_bundle=None
-        if ca_bundle is None
-        else as_path(reader, ca_bundle, (*key, "ca_bundle"), must_exist=True),
+        ca_bundle=None if ca_bundle is None else _read_ca_bundle(reader, ca_bundle, (*key, "ca_bundle")),
         timeout_s=as_positive_number(
             reader, table.get("timeout_s", defaults.timeout_s), (*key, "timeout_s"), 120
         ),
@@ -81,3 +82,34 @@ def _read_ports(reader: Reader, network: dict[str, Any]) -> Ports:
             for name in ("http", "https", "dns")
         }
     )
+
+
+CA_BUNDLE_LIMIT = 16 * MIB
+
+
+def _read_ca_bundle(reader: Reader, value: Any, key: KeyPath) -> Path:
+    """An existing PEM file of CA certificates; anything else is refused here, naming the key,
+    instead of surfacing later as a TLS failure of every check."""
+    path = as_path(reader, value, key, must_exist=True)
+    try:
+        data = read_capped(path, CA_BUNDLE_LIMIT)
+    except OSError as exc:
+        reader.fail(key, f"{str(path)!r} cannot be read: {exc.strerror or exc}")
+    problem = _pem_problem(data)
+    if problem is not None:
+        reader.fail(key, f"{str(path)!r} is not a PEM bundle of CA certificates: {problem}")
+    return path
+
+
+def _pem_problem(data: bytes) -> str | None:
+    """Why OpenSSL refuses these bytes as trust anchors, or None when it takes them."""
+    import ssl
+
+    text = data.decode("ascii", errors="replace")
+    if "-----BEGIN CERTIFICATE-----" not in text:
+        return "it holds no -----BEGIN CERTIFICATE----- block"
+    try:
+        ssl.create_default_context(cadata=text)
+    except (ssl.SSLError, ValueError) as exc:
+        return re.sub(r"\s*\(_ssl\.c:\d+\)", "", str(exc)).lower()
+    return None

@@ -10,15 +10,21 @@ not churn as code moves.
 from __future__ import annotations
 
 import json
-import tomllib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from launchwizard.config.errors import ConfigError
+from launchwizard.config.load import parse_toml_text
 from launchwizard.errors import UserError
+from launchwizard.safe.files import MIB, read_capped
 from launchwizard.secrets.engine import Allowlist
 from launchwizard.secrets.model import Finding
+
+POLICY_FILE_LIMIT = MIB
+BASELINE_FILE_LIMIT = 64 * MIB
+"""A baseline is an earlier report, which may list many findings."""
 
 POLICY_FILE = ".launchwizard-secrets.toml"
 POLICY_KEYS = ("allow_paths", "allow_rules", "allow_fingerprints", "baseline")
@@ -43,9 +49,13 @@ def load_policy(root: Path) -> Policy:
     if not path.is_file():
         return Policy()
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PolicyError(f"{path}: not a readable TOML file ({exc})") from None
+        document = parse_toml_text(path, read_capped(path, POLICY_FILE_LIMIT).decode("utf-8"))
+    except ConfigError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise PolicyError(f"{where}: not a readable TOML file ({exc.message})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise PolicyError(f"{path}: not a readable TOML file ({reason})") from None
     unknown = sorted(set(document) - set(POLICY_KEYS))
     if unknown:
         raise PolicyError(f"{path}: unknown key {unknown[0]!r}; known keys: {', '.join(POLICY_KEYS)}")
@@ -83,10 +93,10 @@ def _strings(path: Path, document: dict[str, Any], key: str) -> tuple[str, ...]:
 def load_baseline(path: Path) -> frozenset[str]:
     """Fingerprints accepted by an earlier report: our JSON (object or list) or our SARIF."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(read_capped(path, BASELINE_FILE_LIMIT).decode("utf-8"))
     except FileNotFoundError:
         raise PolicyError(f"baseline {path} does not exist") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
         raise PolicyError(f"baseline {path} is not a JSON report ({exc})") from None
     fingerprints = _report_fingerprints(document)
     if fingerprints is None:

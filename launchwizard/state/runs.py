@@ -16,11 +16,14 @@ from typing import Any
 from launchwizard.decision import awaits_audit, decide, rank_risks
 from launchwizard.errors import UserError
 from launchwizard.results import Result
+from launchwizard.safe.files import MIB, read_capped
 from launchwizard.state.atomic import write_text_atomic
 
 RUNS_DIR = "runs"
 SCHEMA = "launchwizard.run/1"
 FINDING = ("fail", "warn", "error")
+RUN_FILE_LIMIT = 64 * MIB
+"""A full audit saves a few hundred KB; a run file this large was not written by us."""
 
 
 class RunFileError(UserError):
@@ -65,16 +68,35 @@ def list_runs(state_dir: Path) -> list[Path]:
 def load_run(path: Path) -> dict[str, Any]:
     """One saved run, checked against the JSON contract's outline."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_capped(path, RUN_FILE_LIMIT).decode("utf-8"))
     except json.JSONDecodeError as exc:
         raise RunFileError(path, f"not valid JSON at line {exc.lineno}: {exc.msg}") from None
+    except RecursionError:
+        raise RunFileError(path, "not a run: its JSON nests too deeply") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise RunFileError(path, f"cannot read: {exc}") from None
+        raise RunFileError(path, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     if not isinstance(data, dict) or data.get("schema") != SCHEMA:
         raise RunFileError(path, f"not a {SCHEMA} document")
     if not isinstance(data.get("results"), list):
         raise RunFileError(path, "has no results list")
+    for index, result in enumerate(data["results"]):
+        problem = _result_problem(result)
+        if problem is not None:
+            raise RunFileError(path, f"result {index + 1}: {problem}")
     return data
+
+
+def _result_problem(result: Any) -> str | None:
+    """Why a saved result cannot be read back as a Result, or None."""
+    if not isinstance(result, dict):
+        return f"expected an object, got {type(result).__name__}"
+    try:
+        Result.from_json(result)
+    except KeyError as exc:
+        return f"missing {exc.args[0]!r}"
+    except (TypeError, ValueError) as exc:
+        return f"not a result ({str(exc)[:120]})"
+    return None
 
 
 def latest_run(state_dir: Path) -> tuple[dict[str, Any] | None, list[RunFileError]]:

@@ -8,6 +8,7 @@ so the wizard still opens.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -18,7 +19,9 @@ import tomli_w
 from launchwizard.config.errors import ConfigError
 from launchwizard.config.load import parse_toml_text
 from launchwizard.config.locate import Locator
+from launchwizard.safe.files import MIB, read_capped
 from launchwizard.state.atomic import write_text_atomic
+from launchwizard.state.locking import locked
 from launchwizard.state.model import (
     ITEM_STATUSES,
     STAGE_STATUSES,
@@ -33,6 +36,8 @@ from launchwizard.state.model import (
 )
 
 STATE_FILE = "state.toml"
+STATE_FILE_LIMIT = 4 * MIB
+"""Evidence and reasons typed by people; megabytes mean the file is not ours."""
 FORMAT_VERSION = 1
 TOP_KEYS = (
     "version",
@@ -68,11 +73,11 @@ def load_state(state_dir: Path) -> SprintState:
     """The saved state, or a new one when none was saved yet. Raises StateFileError."""
     path = state_path(state_dir)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_capped(path, STATE_FILE_LIMIT).decode("utf-8")
     except FileNotFoundError:
         return SprintState()
     except (OSError, UnicodeDecodeError) as exc:
-        raise StateFileError(path, "", f"cannot read: {exc}") from None
+        raise StateFileError(path, "", f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     document = parse_toml_text(path, text, StateFileError)
     return _Reader(path, text).state(document)
 
@@ -89,8 +94,34 @@ def load_or_recover(state_dir: Path) -> SprintState | Recovered:
 
 
 def save_state(state_dir: Path, state: SprintState) -> None:
-    """Write state.toml atomically and privately."""
+    """Write state.toml atomically and privately. Callers that changed a state they read
+    earlier use `update_state` instead, so they do not overwrite what others saved since."""
     write_text_atomic(state_path(state_dir), tomli_w.dumps(_document(state)))
+
+
+def update_state(state_dir: Path, change: Callable[[SprintState], None]) -> SprintState:
+    """One read-modify-write of state.toml under its lock: the file is read again under the
+    lock, `change` is applied to what is there now and the result saved. Two commands (or a
+    command and an open wizard) changing the sprint at once both keep their change. When
+    `change` raises, nothing is written."""
+    with locked(state_path(state_dir)):
+        state = load_state(state_dir)
+        change(state)
+        save_state(state_dir, state)
+    return state
+
+
+StateSignature = tuple[int, int, int] | None
+
+
+def state_signature(state_dir: Path) -> StateSignature:
+    """What identifies this version of state.toml on disk (inode, size, mtime); None when
+    there is none. Every save replaces the file, so a save by anyone changes it."""
+    try:
+        info = state_path(state_dir).stat()
+    except OSError:
+        return None
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
 
 
 def _document(state: SprintState) -> dict[str, Any]:

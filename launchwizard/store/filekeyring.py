@@ -19,7 +19,9 @@ from keyring.backend import KeyringBackend
 from keyring.compat import properties
 from keyring.errors import PasswordDeleteError
 
+from launchwizard.safe.files import MIB, read_capped
 from launchwizard.state.atomic import write_atomic
+from launchwizard.state.locking import locked
 from launchwizard.store.crypto import (
     DEFAULT_SCRYPT,
     FORMAT_KEYRING,
@@ -31,8 +33,9 @@ from launchwizard.store.crypto import (
     read_envelope,
 )
 from launchwizard.store.errors import CorruptFile, StoreError, WrongPassphrase
-from launchwizard.store.locking import locked
 from launchwizard.store.passphrase import KEYRING_PASSPHRASE_ENV, PassphraseSource, PromptPassphrase
+
+KEYRING_FILE_LIMIT = 16 * MIB
 
 KEYRING_FILE_ENV = "LAUNCHWIZARD_KEYRING_FILE"
 
@@ -103,7 +106,7 @@ class EncryptedFileKeyring(KeyringBackend):
     def _load(self) -> Entries:
         """Everything in the file; an absent file is an empty keyring (no passphrase asked)."""
         try:
-            data = self.path.read_bytes()
+            data = read_capped(self.path, KEYRING_FILE_LIMIT)
         except FileNotFoundError:
             return {}
         except OSError as exc:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from launchwizard.safe.files import MIB, read_capped
 from launchwizard.state.atomic import write_atomic
 from launchwizard.store.catalog import parse_name, value_problem
 from launchwizard.store.crypto import (
@@ -24,6 +25,8 @@ from launchwizard.store.crypto import (
 )
 from launchwizard.store.errors import CorruptFile, StoreError, StoreUsageError
 from launchwizard.store.store import Store
+
+SEALED_FILE_LIMIT = 16 * MIB
 
 
 @dataclass(frozen=True)
@@ -56,7 +59,7 @@ def unseal(path: Path, passphrase: str, store: Store) -> Unsealed:
     """Store every secret of the sealed file at `path` in `store`'s keyring and index."""
     _require(passphrase)
     try:
-        data = path.read_bytes()
+        data = read_capped(path, SEALED_FILE_LIMIT)
     except OSError as exc:
         raise StoreError(f"cannot read the sealed file {path}: {exc.strerror or exc}") from None
     service, secrets = _payload(decrypt_with_passphrase(data, passphrase, FORMAT_SEALED, str(path)), path)

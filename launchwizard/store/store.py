@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from keyring.backend import KeyringBackend
 from keyring.errors import KeyringError, PasswordDeleteError
 
+from launchwizard.state.locking import locked
 from launchwizard.store.backend import choose_keyring, describe
 from launchwizard.store.catalog import (
     SECTIONS,
@@ -29,7 +30,6 @@ from launchwizard.store.catalog import (
     section_spec,
 )
 from launchwizard.store.errors import StoreError
-from launchwizard.store.locking import locked
 from launchwizard.store.storefile import STORE_FILE, StoreDocument, load_document, save_document
 from launchwizard.store.view import FieldView, SectionView, StoreView
 

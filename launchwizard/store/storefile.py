@@ -21,9 +21,13 @@ import tomli_w
 
 from launchwizard.config.load import parse_toml_text
 from launchwizard.config.locate import Locator
+from launchwizard.safe.files import MIB, read_capped
 from launchwizard.state.atomic import write_text_atomic
 from launchwizard.store.catalog import catalog_secret, parse_name, value_problem
 from launchwizard.store.errors import StoreError, StoreFileError
+
+STORE_FILE_LIMIT = 4 * MIB
+"""Captured details are short lines typed by people; megabytes mean something is wrong."""
 
 STORE_FILE = "store.toml"
 FORMAT_VERSION = 1
@@ -59,7 +63,7 @@ class StoreDocument:
 def load_document(path: Path) -> StoreDocument:
     """The saved document, or an empty one when nothing was saved yet."""
     try:
-        data = path.read_bytes()
+        data = read_capped(path, STORE_FILE_LIMIT)
     except FileNotFoundError:
         return StoreDocument()
     except OSError as exc:

@@ -23,11 +23,14 @@ from launchwizard.session import Session
 from launchwizard.sprint import STAGES
 from launchwizard.state.model import now_utc
 from launchwizard.tui.keymap import keymap_path, load_keymap
+from launchwizard.tui.messages import StateReloaded
 
 THEME_ENV = "LAUNCHWIZARD_THEME"
 
 FIRST_PAINT_ENV = "LAUNCHWIZARD_BENCH_FIRST_PAINT"
 """Set by the benchmark only: a file to write the first paint's time into."""
+STATE_POLL_S = 1.0
+"""How often the wizard looks whether state.toml was saved by someone else (one stat call)."""
 
 SCREEN_NAMES = ("overview", *(f"stage:{stage.id}" for stage in STAGES), "decision", "handover")
 
@@ -113,8 +116,16 @@ class LaunchWizardApp(App[None]):
         self.sub_title = session.sprint.client
         last = session.state.last_screen
         self.action_show(last if last in SCREEN_NAMES else "overview")
+        self.set_interval(STATE_POLL_S, self.watch_state_file)
         if os.environ.get(FIRST_PAINT_ENV):
             self.call_after_refresh(self._report_first_paint)
+
+    def watch_state_file(self) -> None:
+        """Pick up what a CLI command or another window saved to state.toml meanwhile."""
+        if self.session is None or not self.session.reload_if_changed():
+            return
+        self.notify("state.toml was changed outside this window: the sprint was re-read.", markup=False)
+        self.screen.post_message(StateReloaded())
 
     def _report_first_paint(self) -> None:
         """For bench/wizard_latency.py: note when the first sprint screen was painted, then quit."""

@@ -12,8 +12,13 @@ as a message for a toast, and the valid entries still apply.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
+
+from launchwizard.config.errors import ConfigError
+from launchwizard.config.load import parse_toml_text
+from launchwizard.safe.files import KIB, read_capped
+
+KEYMAP_FILE_LIMIT = 64 * KIB
 
 KEYMAP_ENV = "LAUNCHWIZARD_KEYMAP"
 
@@ -30,13 +35,14 @@ def keymap_path(environ: dict[str, str] | None = None) -> Path:
 def load_keymap(path: Path) -> tuple[dict[str, str], str | None]:
     """The binding overrides in `path`, and a problem to report (None when all is well)."""
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = read_capped(path, KEYMAP_FILE_LIMIT).decode("utf-8")
+        document = parse_toml_text(path, text)
     except FileNotFoundError:
         return {}, None
     except (OSError, UnicodeDecodeError) as exc:
-        return {}, f"keymap {path} was not read: {exc}"
-    except tomllib.TOMLDecodeError as exc:
-        return {}, f"keymap {path} is not valid TOML: {exc}"
+        return {}, f"keymap {path} was not read: {getattr(exc, 'strerror', None) or exc}"
+    except ConfigError as exc:
+        return {}, f"keymap {exc.path} is not valid TOML: {exc.message}"
     table = document.get("keymap", {})
     if not isinstance(table, dict):
         return {}, f'keymap {path}: [keymap] must be a table of binding id = "key"'

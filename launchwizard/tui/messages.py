@@ -62,3 +62,8 @@ class FieldSaved(Message):
         self.error = error
         self.bad_passphrase = bad_passphrase
         """The keyring refused the passphrase: ask again before the next secret."""
+
+
+class StateReloaded(Message):
+    """state.toml was saved by someone else (a CLI command, another window) and re-read:
+    the screen redraws what it shows of the sprint."""

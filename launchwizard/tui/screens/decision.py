@@ -116,6 +116,9 @@ class DecisionScreen(Screen[None]):
         for label, key in RISK_COLUMNS:
             table.add_column(label, key=key)
 
+    def on_state_reloaded(self) -> None:
+        self.on_screen_resume()
+
     def on_screen_resume(self) -> None:
         self.show_session()
 

@@ -97,6 +97,9 @@ class HandoverScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#pack-files").border_title = "Pack files"
 
+    def on_state_reloaded(self) -> None:
+        self.on_screen_resume()
+
     def on_screen_resume(self) -> None:
         self.show_session()
 

@@ -82,7 +82,7 @@ class OverviewScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield SprintClock(self.session.state, self.app.now, id="clock")  # type: ignore[attr-defined]
+        yield SprintClock(lambda: self.session.state, self.app.now, id="clock")  # type: ignore[attr-defined]
         yield DataTable(cursor_type="row", zebra_stripes=True, id="stages")
         with Horizontal(id="overview-bottom"):
             with VerticalScroll(id="risks-pane"):
@@ -98,6 +98,9 @@ class OverviewScreen(Screen[None]):
         for key, label in COUNT_COLUMNS:
             table.add_column(label, key=key)
         self.show_sprint()
+
+    def on_state_reloaded(self) -> None:
+        self.on_screen_resume()
 
     def on_screen_resume(self) -> None:
         self.show_sprint()

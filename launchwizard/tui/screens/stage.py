@@ -111,6 +111,9 @@ class StageScreen(Screen[None]):
         self._show_items()
         await self.action_tab(self._first_tab())
 
+    def on_state_reloaded(self) -> None:
+        self.on_screen_resume()
+
     def on_screen_resume(self) -> None:
         if not self.running:
             self._show_results()

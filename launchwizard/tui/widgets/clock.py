@@ -38,9 +38,12 @@ def describe_clock(state: SprintState, now: datetime) -> Text:
 
 
 class SprintClock(Static):
-    """Shows `describe_clock` and ticks on its own; `now` is the app's (injectable) clock."""
+    """Shows `describe_clock` and ticks on its own; `now` is the app's (injectable) clock and
+    `state` reads the session's current state (a save or a reload replaces the object)."""
 
-    def __init__(self, state: SprintState, now: Callable[[], datetime], **kwargs: object) -> None:
+    def __init__(
+        self, state: Callable[[], SprintState], now: Callable[[], datetime], **kwargs: object
+    ) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.state = state
         self.now = now
@@ -51,4 +54,4 @@ class SprintClock(Static):
 
     def show_time(self) -> None:
         """Redraw from the state; called on each tick and whenever the state may have moved."""
-        self.update(describe_clock(self.state, self.now()))
+        self.update(describe_clock(self.state(), self.now()))

@@ -1,4 +1,4 @@
-"""An exclusive lock around read-modify-write cycles on a store file.
+"""An exclusive lock around read-modify-write cycles on a file of the sprint (state, store).
 
 Two `store set` commands started together (a CI script with `&`) would otherwise both read
 the old file and the second save would drop the first one's value. The lock lives in a
