@@ -392,9 +392,11 @@ PLACEHOLDERS = [
 ]
 
 HASHES_AND_IDS = [
-    ("app/settings.py", f'SESSION_SECRET = "{HEX_DIGEST}"'),
-    ("app/settings.py", f'API_TOKEN = "{SHA1_DIGEST}"'),
+    ("app/settings.py", f'CHECKSUM = "{HEX_DIGEST}"'),
+    ("app/settings.py", f'password_hash = "{SHA1_DIGEST}"'),
     ("app/settings.py", f'API_TOKEN = "{SOME_UUID}"'),
+    ("Dockerfile", f"ARG TOKEN_SHA256={HEX_DIGEST}"),
+    ("config/app.yaml", f"secret_id: {SOME_UUID}"),
     ("app/models.py", f'request_id = "{SOME_UUID}"  # from the postmark webhook'),
     ("app/hooks.py", f'checksum = "{MD5_DIGEST}"  # twilio payload hash'),
     ("app/pinecone_client.py", f'index_id = "{SOME_UUID}"'),
@@ -463,12 +465,15 @@ def test_not_a_finding(path: str, text: str) -> None:
 
 
 def test_keyword_context_rules_need_their_keyword_nearby() -> None:
+    """Far from the word "twilio" a 32-hex auth token is no Twilio finding; behind a
+    credential name the generic rule still reports it as a secret."""
     token = fakesecrets.value("twilio-auth-token", 1)
     far = "TWILIO_ACCOUNT = 'acme'\n" + "# filler line\n" * 40 + f"AUTH_TOKEN = '{token}'\n"
     assert rules_of(scan(f"TWILIO_AUTH_TOKEN={token}")) == ["twilio-auth-token"]
-    assert rules_of(scan(far)) == []
+    assert rules_of(scan(far)) == ["generic-secret"]
     uuid_value = fakesecrets.value("postmark-server-token", 1)
-    assert rules_of(scan(f'SERVER_TOKEN = "{uuid_value}"', "app/mail.py")) == []
+    assert rules_of(scan(f'SERVER_TOKEN = "{uuid_value}"', "app/mail.py")) == ["generic-secret"]
+    assert rules_of(scan(f'message_id = "{uuid_value}"  # postmark', "app/mail.py")) == []
 
 
 def test_generic_rule_reads_bare_values_as_literals_only_outside_code() -> None:

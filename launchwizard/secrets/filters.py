@@ -154,6 +154,37 @@ DOCUMENTED_EXAMPLE_SHA256 = frozenset(
     }
 )
 
+# sha256 of values that are public although they look like secrets: the digests of the
+# empty input (MD5, SHA-1, SHA-256), the first development account key printed by every
+# local Ethereum node (Hardhat, Anvil), the Firebase Android SDK's sample API keys, and
+# the search-only Algolia key in Yarn's documentation site.
+KNOWN_PUBLIC_SHA256 = frozenset(
+    {
+        "f215faf9d88b7f0a881632ee22459ee452a296c808d261b6cc993d3a1fd0600e",
+        "07e23ede2756aa3f5f7cc9759117c4910875e032c27b8556a1e20626224f10ec",
+        "cd372fb85148700fa88095e3492d3f9f5beb43e555e5ff26d95f5a6adc36f8e6",
+        "bc1a50966c9e6486bc4ebf880b51611a2a97fcb8e7a6976e9b81a9e3e8ca0e3c",
+        "60a09e4357868c1e9b801052726d061c370429f723db84523ed58ac354f6eb8a",
+        "f56e323494a6ffc2064e7a955908957d84f0755e5f975dabd64328d0359a8f7c",
+        "2037abcaffb2b77785da716cf7ccff4ff4d00c4ea930db0167b7d71f50af7eb4",
+        "3f370c9dd8225c63b5c77de1f785edc9712958f18bb612d5fa2e0ae33aeca682",
+        "e4a5542bb7fd7b67e943c71ad29c34b5972c9840597e7eda53e666f44d5da0b9",
+        "a19f89ab3555eac10c40741f6df79ecf0935998f15569f8db9d67bce0181fff6",
+        "0b476bdf9acf2123d547b5ae76f1e59884d8ec9553ee0c47e9f31fd4768f3f3c",
+        "eb540d2b6ee2a0a47c5779bc8a0141784c6b753840d4c6f4e2428a6e86e9e0b1",
+        "37f8f09bdf12c2f2eae4ead7273a62ddb0c23459cbf902892f282b57f7ed6619",
+        "8731261cb72d86267a32a532ebd3df429e2144e5e4ced7e13568bc9e6c8fb1b1",
+        "49f777db995e8260da7ca9ffdf0c08d66f0453e97ec967018baf2cdfe3b582d0",
+        "27a9a42931dff7eb2f8434e20a9bce976ea364e7bee49187f19d5cfeca9c7045",
+        "dc0fcf046c61640cbd1e8b999ada3262d722c2ca4bf42dceac999020ffdbb614",
+        "4c98242dcadc8b29005c6b4aad526552d5ea1842149154c0694adeec75847583",
+        "ea9bb1082cf95663f5faca23b8b15ef2aa0fce0a5c6df9c32dcb85b2e0a4513d",
+        "3a8b61d0f636b007840c0d40ba12bcf48465dc054cdc1a68704a33521d84b665",
+        "a6c814bc555ae62c7bd8b58ec07bf559c7ed3a009976a1e0acc9cef0d4473b41",
+        "2f21fd9c81678e396751af8b2472e2bd209ff5ce38da144052fb6c024485982f",
+    }
+)
+
 
 def shannon_entropy(value: str) -> float:
     """Bits per character of `value` taken as a sample of its own characters."""
@@ -183,11 +214,18 @@ def is_documented_example(value: str) -> bool:
     return digest in DOCUMENTED_EXAMPLE_SHA256
 
 
+def is_known_public(value: str) -> bool:
+    """A value that is public although it looks like a secret (compared by hash)."""
+    digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()
+    return digest in KNOWN_PUBLIC_SHA256
+
+
 def rejects_value(value: str, *, placeholders: bool = True) -> bool:
-    """The checks every rule applies: stand-ins, keyboard runs and documented examples."""
+    """The checks every rule applies: stand-ins, keyboard runs, documented examples and
+    known public values."""
     if placeholders and is_placeholder(value):
         return True
-    return has_long_run(value) or is_documented_example(value)
+    return has_long_run(value) or is_documented_example(value) or is_known_public(value)
 
 
 def is_hex_hash(value: str) -> bool:
@@ -270,6 +308,40 @@ def decodes_to_prose(value: str) -> bool:
     except (binascii.Error, ValueError):
         return False
     return decoded.isprintable() and (" " in decoded or is_placeholder(decoded) or contains_stopword(decoded))
+
+
+_UUID_OR_HEX = re.compile(r"[0-9a-fA-F]{32,}")
+_RANDOM_ALPHABET = re.compile(r"[A-Za-z0-9+/_.~-]{24,}={0,2}")
+_VERSION = re.compile(r"(?:.*[^0-9])?v?\d{1,4}\.\d{1,4}(?:\.\d{1,6})?(?:[-+][\w.]{1,40})?")
+_DOMAIN = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){1,10}[a-z]{2,24}\.?", re.IGNORECASE)
+RANDOM_HEX_MIN_ENTROPY = 3.0
+RANDOM_TEXT_MIN_ENTROPY = 3.5
+
+
+def looks_random(value: str) -> bool:
+    """Shaped like generated key material: a UUID, 32 or more hex digits, or 24 or more
+    characters of a base64/base62 alphabet mixing cases or letters and digits, with the
+    character spread random text has (`openssl rand -hex 32`, `-base64 32`, a UUID4)."""
+    if is_uuid(value):
+        return not has_long_run(value)
+    if _UUID_OR_HEX.fullmatch(value):
+        return shannon_entropy(value) >= RANDOM_HEX_MIN_ENTROPY
+    if _RANDOM_ALPHABET.fullmatch(value) is None or is_wordlike(value):
+        return False
+    letters_digits = (
+        any(c.islower() for c in value) + any(c.isupper() for c in value) + any(c.isdigit() for c in value)
+    )
+    return letters_digits >= 2 and shannon_entropy(value) >= RANDOM_TEXT_MIN_ENTROPY
+
+
+def looks_like_version(value: str) -> bool:
+    """A version or a package coordinate (`1.2.3`, `jjwt-jackson-0.11.2`, `rc0.13.0`)."""
+    return _VERSION.fullmatch(value) is not None
+
+
+def is_domain_name(value: str) -> bool:
+    """A host name (`sm02915.int.contoso.com`): where a service is, not a credential."""
+    return _DOMAIN.fullmatch(value) is not None
 
 
 def character_classes(value: str) -> int:

@@ -4,123 +4,34 @@ provider's documented key format.
 A rule is data: which lower-case keywords must occur before its regex is worth running,
 the regex (bounded quantifiers only, with a `secret…` named group), an entropy floor and
 an optional validator for checks a regex cannot make. The engine in `engine.py` runs the
-table; adding a credential kind is adding an entry here and a generator in
-`launchwizard/demo/fakesecrets.py`.
+table; adding a credential kind is adding an entry here (or in `saas_rules.py`) and a
+generator in `launchwizard/demo/fakesecrets.py`.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
-from typing import Any
-
-from launchwizard.results import Severity
 from launchwizard.secrets import validators as v
-from launchwizard.secrets.model import Exposure
-
-# Overlap priority: when two rules match overlapping text, the higher one keeps it.
-GENERIC = 0
-BROAD = 10
-SPECIFIC = 20
-REFINED = 30
-
-CRITICAL, HIGH, MEDIUM, LOW, INFO = (
-    Severity.CRITICAL,
-    Severity.HIGH,
-    Severity.MEDIUM,
-    Severity.LOW,
-    Severity.INFO,
+from launchwizard.secrets.rulebase import (
+    ASSIGN,
+    BROAD,
+    CRITICAL,
+    GENERIC,
+    HIGH,
+    INFO,
+    JWT,
+    LOW,
+    MEDIUM,
+    REFINED,
+    SPECIFIC,
+    UUID,
+    R,
+    Rule,
+    _re,
+    _token,
 )
+from launchwizard.secrets.saas_rules import SAAS_RULES
 
-
-@dataclass(frozen=True, kw_only=True)
-class Rule:
-    """One kind of credential and how to recognise it.
-
-    `keywords` are lower-case literals: the regex runs only when one occurs in the
-    lower-cased text. `anchored` means every match starts exactly where a keyword occurs
-    (a key prefix such as `ghp_`, or the `token` of `API_TOKEN=`), so the engine tries
-    the regex only there instead of searching the text. `near` > 0 limits the regex to
-    matches starting within that many characters of a keyword (the word "twilio" must be
-    close to a Twilio token). `min_entropy` is a Shannon floor in bits per character (0:
-    none). `value_checks` applies the shared placeholder, keyboard-run and
-    documented-example filters. `priority` settles overlaps: the higher rule keeps the
-    text. `note` is advice shown with every finding of the rule.
-    """
-
-    id: str
-    provider: str
-    title: str
-    severity: Severity
-    pattern: re.Pattern[str]
-    keywords: tuple[str, ...]
-    exposure: Exposure = "secret"
-    min_entropy: float = 3.0
-    validator: v.Validator | None = None
-    priority: int = SPECIFIC
-    near: int = 0
-    anchored: bool = False
-    value_checks: bool = True
-    note: str = ""
-    secret_groups: tuple[str, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        groups = tuple(name for name in self.pattern.groupindex if name.startswith("secret"))
-        if not groups:
-            raise ValueError(f"rule {self.id}: the pattern has no secret group")
-        if any(keyword != keyword.lower() or not keyword for keyword in self.keywords):
-            raise ValueError(f"rule {self.id}: keywords must be non-empty lower-case literals")
-        if (self.near or self.anchored) and not self.keywords:
-            raise ValueError(f"rule {self.id}: near and anchored need keywords")
-        object.__setattr__(self, "secret_groups", groups)
-
-    def secret_group(self, match: re.Match[str]) -> str | None:
-        """The name of the secret group that took part in `match`."""
-        for name in self.secret_groups:
-            if match.start(name) >= 0:
-                return name
-        return None
-
-
-def _re(pattern: str, *, ignore_case: bool = False) -> re.Pattern[str]:
-    return re.compile(pattern, re.ASCII | (re.IGNORECASE if ignore_case else 0))
-
-
-# Token boundaries for the URL-safe alphabet most providers use.
-L = r"(?<![A-Za-z0-9_-])"
-R = r"(?![A-Za-z0-9_-])"
-# A key name's closing quote or bracket, the assignment operator and an opening quote.
-ASSIGN = r"(?:\\?[\"'`\]]){0,2}\s{0,8}(?:=|:=|=>|:)\s{0,8}(?:\\?[\"'`])?"
-UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-JWT = r"eyJ[A-Za-z0-9_-]{8,2000}\.[A-Za-z0-9_-]{8,16000}\.[A-Za-z0-9_-]{0,2000}"
-
-
-def _token(
-    *,
-    id: str,
-    provider: str,
-    title: str,
-    severity: Severity,
-    prefixes: tuple[str, ...],
-    body: str,
-    left: str = L,
-    right: str = R,
-    **options: Any,
-) -> Rule:
-    """A key that starts with one of a few fixed prefixes: the shape of most modern provider
-    keys. The prefixes double as keywords and the regex is tried only where one occurs."""
-    heads = "|".join(re.escape(prefix) for prefix in prefixes)
-    return Rule(
-        id=id,
-        provider=provider,
-        title=title,
-        severity=severity,
-        keywords=tuple(sorted({prefix.lower() for prefix in prefixes})),
-        anchored=True,
-        pattern=_re(f"{left}(?P<secret>(?:{heads}){body}){right}"),
-        **options,
-    )
-
+__all__ = ["BROAD", "GENERIC", "REFINED", "RULES", "RULES_BY_ID", "RULE_IDS", "SPECIFIC", "Rule"]
 
 AI_RULES: tuple[Rule, ...] = (
     Rule(
@@ -209,7 +120,8 @@ AI_RULES: tuple[Rule, ...] = (
         title="xAI (Grok) API key",
         severity=HIGH,
         prefixes=("xai-",),
-        body="[A-Za-z0-9]{80}",
+        body="[A-Za-z0-9_-]{70,120}",
+        min_entropy=3.5,
     ),
     _token(
         id="openrouter-api-key",
@@ -486,10 +398,11 @@ MESSAGING_RULES: tuple[Rule, ...] = (
         keywords=("xox", "xapp-"),
         anchored=True,
         pattern=_re(
-            r"(?<![A-Za-z0-9_-])(?P<secret>xox(?:[abprs]|e(?:\.xox[bp])?)-[0-9A-Za-z-]{10,250}"
+            r"(?<![A-Za-z0-9_-])(?P<secret>xox(?:[abcoprs]|e(?:\.xox[bp])?)-[0-9A-Za-z-]{10,250}"
+            r"|xoxd-[A-Za-z0-9%/+_=-]{40,400}"
             r"|xapp-\d-[A-Z0-9]{8,14}-\d{8,16}-[a-f0-9]{32,80})(?![A-Za-z0-9_-])"
         ),
-        validator=v.has_digit,
+        validator=v.slack_token,
     ),
     Rule(
         id="slack-webhook",
@@ -498,7 +411,7 @@ MESSAGING_RULES: tuple[Rule, ...] = (
         severity=HIGH,
         keywords=("hooks.slack.com",),
         pattern=_re(
-            r"(?P<secret>https://hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{40,200})"
+            r"(?P<secret>(?:https?://)?hooks\.slack\.com/(?:services|workflows|triggers)/[A-Za-z0-9_/-]{40,200})"
             r"(?![A-Za-z0-9_/-])"
         ),
     ),
@@ -531,7 +444,8 @@ MESSAGING_RULES: tuple[Rule, ...] = (
         severity=HIGH,
         keywords=("telegram", "bot"),
         near=120,
-        pattern=_re(rf"(?<![0-9])(?P<secret>\d{{8,10}}:AA[A-Za-z0-9_-]{{33}}){R}"),
+        pattern=_re(rf"(?<![A-Za-z0-9_])(?P<secret>\d{{1,20}}:A[A-Za-z0-9_-]{{20,60}}){R}"),
+        validator=v.telegram_bot_token,
     ),
     Rule(
         id="twilio-api-key",
@@ -639,7 +553,7 @@ SUPABASE_RULES: tuple[Rule, ...] = (
         title="Supabase secret API key",
         severity=CRITICAL,
         prefixes=("sb_secret_",),
-        body="[A-Za-z0-9_-]{20,80}",
+        body="[A-Za-z0-9_-]{31}",
         left=NO_WORD_BEFORE,
         note="bypasses Row Level Security: full read and write on every table",
     ),
@@ -684,6 +598,28 @@ PUTTY = (
 # building a candidate for each of the many in a minified bundle.
 NOT_A_DOTTED_NAME = r"(?![A-Za-z_$][A-Za-z0-9_$]*(?:\??\.[A-Za-z_$][A-Za-z0-9_$]*)+(?![A-Za-z0-9_$.]))"
 
+# The credential nouns a generic assignment's name is found by; `names.judge_name` decides
+# from the whole name whether it names a credential.
+GENERIC_KEYWORDS = (
+    "secret", "token", "pass", "pwd", "key", "salt", "pepper", "signing", "private", "cred",
+    "auth", "hmac",
+)  # fmt: skip
+# NAME (rest of an identifier) CLOSE (its quote or bracket) TYPE (a Go, Kotlin or Python
+# annotation) OP (=, :=, ::=, ?=, .=, =>, :, ||, ??, the comma of `f("NAME", "value")`, the
+# `>` of `<Name>value`) VALUE (quoted in any of three quotes, or bare).
+GENERIC_ASSIGNMENT = (
+    r"(?:secret|token|pass|pwd|key|salt|pepper|signing|private|cred|auth|hmac)"
+    r"(?P<tail>[A-Za-z0-9_.-]{0,40}?)"
+    r"(?P<close>(?:\\?[\"'`\]]){0,2})"
+    r"(?:[ \t]{1,4}string|[ \t]{0,2}:[ \t]{0,2}(?:str|string)(?![A-Za-z0-9_]))?"
+    r"[ \t]{0,8}(?P<op>:::=|::=|:=|\?=|\.=|\+=|=>|\|\|=|\?\?=|\|\||\?\?|=|:|,|>)"
+    r"(?:(?<=>)\s{0,40}|[ \t]{0,8})"
+    r"(?:\\?\"(?P<secret_dq>[^\"\s\\]{8,256})\\?\""
+    r"|'(?P<secret_sq>[^'\s\\]{8,256})'"
+    r"|`(?P<secret_bt>[^`\s\\]{8,256})`"
+    r"|" + NOT_A_DOTTED_NAME + r"(?P<secret_bare>[^\s\"'`,;()\[\]{}<>\\]{8,256}))"
+)
+
 GENERAL_RULES: tuple[Rule, ...] = (
     Rule(
         id="private-key",
@@ -726,38 +662,15 @@ GENERAL_RULES: tuple[Rule, ...] = (
         provider="Generic",
         title="Hard-coded secret, token, API key or password",
         severity=MEDIUM,
-        keywords=(
-            "secret",
-            "token",
-            "passw",
-            "pwd",
-            "api_key",
-            "api-key",
-            "apikey",
-            "access_key",
-            "access-key",
-            "accesskey",
-            "private_key",
-            "private-key",
-            "privatekey",
-        ),
+        keywords=GENERIC_KEYWORDS,
         anchored=True,
         priority=GENERIC,
-        pattern=_re(
-            r"(?:secret(?:[_-]?key)?|token|passw(?:or)?d|pwd|api[_-]?key|access[_-]?key|private[_-]?key)"
-            r"(?![A-Za-z0-9_-])"
-            + r"(?:\\?[\"'`\]]){0,2}\s{0,8}(?:=|:=|=>|:|\|\|=|\?\?=)\s{0,8}"
-            + r"(?:\\?\"(?P<secret_dq>[^\"\s\\]{8,256})\\?\""
-            + r"|'(?P<secret_sq>[^'\s\\]{8,256})'"
-            + r"|`(?P<secret_bt>[^`\s\\]{8,256})`"
-            + r"|"
-            + NOT_A_DOTTED_NAME
-            + r"(?P<secret_bare>[^\s\"'`,;()\[\]{}<>\\]{8,256}))",
-            ignore_case=True,
-        ),
+        pattern=_re(GENERIC_ASSIGNMENT, ignore_case=True),
         validator=v.generic_assignment,
+        note="generate a new value, keep it in the environment or a secret manager, and rotate the old one",
     ),
 )
+
 
 RULES: tuple[Rule, ...] = (
     AI_RULES
@@ -766,6 +679,7 @@ RULES: tuple[Rule, ...] = (
     + CODE_HOST_RULES
     + MESSAGING_RULES
     + SUPABASE_RULES
+    + SAAS_RULES
     + GENERAL_RULES
 )
 RULES_BY_ID: dict[str, Rule] = {rule.id: rule for rule in RULES}

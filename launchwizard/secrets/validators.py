@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 import struct
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from launchwizard.results import Severity
-from launchwizard.secrets import filters, jwtinfo
+from launchwizard.secrets import filters, jwtinfo, names
 from launchwizard.secrets.model import Exposure
 
 LOWER_SEVERITY = {
@@ -113,6 +114,17 @@ def words_before(words: tuple[str, ...], chars: int) -> Validator:
     return check
 
 
+def words_around(words: tuple[str, ...], chars: int) -> Validator:
+    """Keep a candidate only when one of `words` occurs within `chars` characters on either
+    side (a JWT is a Lemon Squeezy key only in Lemon Squeezy's company)."""
+
+    def check(candidate: Candidate) -> Verdict | None:
+        context = candidate.around(chars)
+        return ACCEPT if any(word in context for word in words) else None
+
+    return check
+
+
 def mixed_case_letters(candidate: Candidate) -> Verdict | None:
     """Random letter tokens mix cases; identifiers of the same length rarely do."""
     value = candidate.secret
@@ -122,6 +134,84 @@ def mixed_case_letters(candidate: Candidate) -> Verdict | None:
 def has_digit(candidate: Candidate) -> Verdict | None:
     """Real Slack tokens carry numeric workspace and user ids; doc stand-ins often do not."""
     return ACCEPT if any(c.isdigit() for c in candidate.secret) else None
+
+
+SLACK_MIN_BODY = 20
+
+
+def slack_token(candidate: Candidate) -> Verdict | None:
+    """Real Slack tokens carry numeric workspace and user ids and a random tail; stand-ins
+    (`xoxb-12345-abcd`, `xoxp-…-SlackTokenHere`, an id list ending in `-####`) do not."""
+    value = candidate.secret
+    body = value.split("-", 1)[1] if "-" in value else ""
+    if len(body) < SLACK_MIN_BODY or value.endswith("-") or not any(c.isdigit() for c in value):
+        return None
+    return None if filters.contains_stopword(body) else ACCEPT
+
+
+def sentry_token(candidate: Candidate) -> Verdict | None:
+    """An org auth token (`sntrys_`) carries base64 JSON (issue time, URLs, org) before its
+    secret; a user token (`sntryu_`) is 64 hex digits."""
+    value = candidate.secret
+    if not value.startswith("sntrys_"):
+        return ACCEPT
+    payload = value[len("sntrys_") :].rsplit("_", 1)[0]
+    try:
+        decoded = json.loads(base64.b64decode(payload + "=" * (-len(payload) % 4), validate=True))
+    except (binascii.Error, ValueError):
+        return None
+    return ACCEPT if isinstance(decoded, dict) and "iat" in decoded else None
+
+
+def vault_legacy_token(candidate: Candidate) -> Verdict | None:
+    """`s.` and 24 random characters mixing upper case, lower case and digits."""
+    body = candidate.secret[2:]
+    return ACCEPT if filters.character_classes(body) == 3 else None
+
+
+def letters_and_digits(candidate: Candidate) -> Verdict | None:
+    """Random tokens mix upper and lower case letters with digits."""
+    value = candidate.secret
+    return ACCEPT if filters.character_classes(value) >= 3 else None
+
+
+def discord_bot_token(candidate: Candidate) -> Verdict | None:
+    """A bot token's first part is the bot's numeric user id in base64."""
+    head = candidate.secret.split(".", 1)[0]
+    try:
+        decoded = base64.b64decode(head + "=" * (-len(head) % 4), altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError):
+        return None
+    return ACCEPT if decoded.isdigit() and 15 <= len(decoded) <= 20 else None
+
+
+TELEGRAM_BOT_ID_DIGITS = (5, 16)
+TELEGRAM_SECRET_LENGTH = 35
+
+
+def telegram_bot_token(candidate: Candidate) -> Verdict | None:
+    """`<bot id>:<35 characters>`; the shape with an id or a secret of another length is
+    recognised and rejected, so the generic rule does not report it either."""
+    bot_id, _, secret = candidate.secret.partition(":")
+    low, high = TELEGRAM_BOT_ID_DIGITS
+    if not low <= len(bot_id) <= high or len(secret) != TELEGRAM_SECRET_LENGTH:
+        return None
+    return ACCEPT
+
+
+def algolia_key(candidate: Candidate) -> Verdict | None:
+    """Search-only keys are meant for browsers; admin and write keys are not. A key named
+    or configured as a search key is reported as publishable."""
+    context = candidate.before(100)
+    if not any(word in context for word in ("key", "secret", "token")):
+        return None
+    if "search" in context:
+        return Verdict(
+            severity=Severity.INFO,
+            exposure="publishable",
+            note="search-only key: public by design; check it has no write ACL",
+        )
+    return ACCEPT
 
 
 FIREBASE_WEB_MARKERS = ("authdomain", "messagingsenderid", "firebaseapp.com", "firebaseconfig", "appid:")
@@ -291,51 +381,95 @@ def supabase_anon(candidate: Candidate) -> Verdict | None:
 
 
 GENERIC_MIN_CLASSES = 2
-# Names ending in "token" that hold no credential: pagination cursors, CSRF form tokens,
-# idempotency keys, counters.
-NON_CREDENTIAL_NAME = re.compile(
-    r"(?<![a-z])(?:page|next|prev|continuation|cursor|csrf|xsrf|sync|cancel|idempotency|max|num|count|limit|total)"
-    r"[_.-]?\Z",
-    re.IGNORECASE,
-)
-NAME_LOOKBACK = 40
+NAME_LOOKBACK = 60
+XML_CLOSE_LOOKAHEAD = 64
+# Frameworks that label a key's encoding in front of it (Laravel's APP_KEY).
+ENCODING_LABEL = "base64:"
+QUOTED_GROUPS = ("secret_dq", "secret_sq", "secret_bt")
 
 
 def _generic_shape_rejects(value: str) -> bool:
+    """Values that are no credential whatever they are assigned to."""
     return (
         filters.is_literal_word(value)
         or filters.looks_like_reference(value)
-        or filters.is_hex_hash(value)
-        or filters.is_uuid(value)
         or filters.looks_like_jwt(value)
         or filters.is_env_name(value)
-        or filters.is_wordlike(value)
         or filters.is_path_or_url(value)
         or filters.is_email(value)
         or filters.is_digest_label(value)
-        or filters.character_classes(value) < GENERIC_MIN_CLASSES
+        or filters.looks_like_version(value)
+        or filters.is_domain_name(value)
         or filters.contains_stopword(value)
+        or filters.decodes_to_prose(value)
     )
 
 
-def generic_assignment(candidate: Candidate) -> Verdict | None:
-    """`*_SECRET = "…"`, `password: …`, `apiKey: '…'` holding a literal value.
+def _loose_shape_rejects(value: str) -> bool:
+    """A short or plain value behind a password-like name: kept unless it reads as words,
+    a hash or an identifier."""
+    return (
+        filters.is_hex_hash(value)
+        or filters.is_uuid(value)
+        or filters.is_wordlike(value)
+        or filters.character_classes(value) < GENERIC_MIN_CLASSES
+    )
 
-    Drops names that hold no credential (`next_page_token`, `csrf_token`), references
+
+def _name_start(text: str, end: int) -> int:
+    start = end
+    floor = max(0, end - NAME_LOOKBACK)
+    while start > floor and (text[start - 1].isalnum() or text[start - 1] in "_.$-"):
+        start -= 1
+    return start
+
+
+def _assignment_form_fits(candidate: Candidate, name_start: int) -> bool:
+    """The operator's own demands: `"NAME", "value"` and `X || "value"` need a quoted value,
+    `<Name>value` needs the element's `<`."""
+    match = candidate.match
+    op = match.group("op")
+    quoted = candidate.group in QUOTED_GROUPS
+    if op == ",":
+        return quoted and any(q in match.group("close") for q in "\"'")
+    if op in ("||", "??"):
+        return quoted
+    if op == ">":
+        after = candidate.text[match.end() : match.end() + XML_CLOSE_LOOKAHEAD].lstrip()
+        return name_start > 0 and candidate.text[name_start - 1] == "<" and after.startswith("</")
+    return True
+
+
+def generic_assignment(candidate: Candidate) -> Verdict | None:
+    """A literal assigned to a name that names a credential: `JWT_SECRET=…` in a .env file,
+    `password: …` in YAML, `"apiKey": "…"` in JSON, `secret_key_base = "…"` in TOML or
+    Ruby, `<dbPassword>…</dbPassword>`, `os.getenv("API_TOKEN", "…")`.
+
+    The name decides what is a credential (`names.judge_name`: `token_type`, `max_tokens`,
+    `credentialsId`, `public_key` are not). A random-looking value (hex of 32 or more, a
+    base64/base62 string of 24 or more, a UUID) behind any credential name is a finding;
+    a shorter or plainer one only behind a password-like name. References
     (`process.env.X`, `settings.SECRET`, `$VAR`), calls and subscripts, bare identifiers
-    and regex literals in source code (`token = refreshed`, `TOKEN = /^x/`), numbers and
-    booleans, hashes, UUIDs, JWTs (their own rule decides), paths, words, anything with a
-    common word in it and base64 that decodes to prose.
+    and regex literals in source code, numbers and booleans, JWTs (their own rule
+    decides), paths, URLs, e-mail addresses, versions, host names, digests with their
+    label and base64 of prose never are.
     """
     value = candidate.secret
-    keyword_at = candidate.match.start()
-    if NON_CREDENTIAL_NAME.search(candidate.text, max(0, keyword_at - NAME_LOOKBACK), keyword_at):
+    match = candidate.match
+    name_start = _name_start(candidate.text, match.start())
+    name = candidate.text[name_start : match.end("tail")].lstrip("$")
+    verdict = names.judge_name(name)
+    if verdict is None or not _assignment_form_fits(candidate, name_start):
         return None
     bare = candidate.group == "secret_bare"
     if bare and candidate.following_char() in ("(", "[", "{"):
         return None
     if bare and candidate.in_code_file() and (filters.is_identifier(value) or value.startswith("/")):
         return None
-    if _generic_shape_rejects(value) or filters.decodes_to_prose(value):
+    if _generic_shape_rejects(value):
+        return None
+    if filters.looks_random(value.removeprefix(ENCODING_LABEL)):
+        return ACCEPT
+    if verdict.strength is names.Strength.STRONG or _loose_shape_rejects(value):
         return None
     return ACCEPT
