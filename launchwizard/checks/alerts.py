@@ -51,6 +51,23 @@ def _host(url: str) -> str | None:
     return parts.hostname
 
 
+URL_FAILURES = {
+    "url": "the HTTP client refused the stored URL as malformed (it is not shown here)",
+    "scheme": "the stored URL or a redirect uses a scheme other than https (not shown here)",
+    "bad-location": "the webhook answered with a redirect that has no host",
+}
+"""Failures whose own message would quote the URL, and with it the webhook's secret path."""
+
+
+def _failure(exc: FetchError) -> str:
+    """Why the webhook could not be reached, in words that never quote its URL."""
+    if exc.kind in URL_FAILURES:
+        return URL_FAILURES[exc.kind]
+    if exc.kind == "http":
+        return "the HTTP client failed before the webhook answered"
+    return exc.message
+
+
 def _confirmation(ctx: CheckContext) -> str | None:
     """The operator's evidence that an alert arrived, if the item is done."""
     from launchwizard.state.statefile import load_state
@@ -109,9 +126,8 @@ async def _send(ctx: CheckContext, url: str, host: str) -> Result:
             max_body=MAX_BODY,
         )
     except FetchError as exc:
-        return ctx.result(
-            Status.ERROR, f"the test alert got no answer from {host}: {exc.message}", evidence=evidence
-        )
+        summary = f"the test alert got no answer from {host}: {_failure(exc)}"
+        return ctx.result(Status.ERROR, summary, evidence=evidence)
     evidence["status"] = response.status
     evidence["answer"] = " ".join(response.text[:80].split())
     if not 200 <= response.status < 300:

@@ -100,11 +100,8 @@ class Evaluation:
         verdict, hits, note = self._verdict(prompt, reply)
         row["verdict"] = verdict
         row["detectors"] = "; ".join(f"{hit.detector}: {hit.detail}" for hit in hits) or note
-        secret = any(hit.detector == "secret" for hit in hits)
         text = reply.text or ""
-        row["reply"] = (
-            "(withheld: the reply holds a secret)" if secret else " ".join(text[:EXCERPT_CHARS].split())
-        )
+        row["reply"] = _withheld(hits) or " ".join(text[:EXCERPT_CHARS].split())
         row["hits"] = sorted({hit.detector for hit in hits})
         return row
 
@@ -174,6 +171,19 @@ async def injection(ctx: CheckContext) -> list[Result]:
         return [ctx.result(Status.ERROR, refusal, evidence=evidence, fix=_target_fix(endpoint))]
     rows = await _evaluate(ctx, endpoint, evidence)
     return [_verdict(ctx, rows, evidence)]
+
+
+WITHHELD = {
+    "secret": "(withheld: the reply holds a secret)",
+    "canary": "(withheld: the reply holds planted data: another tenant's or the system prompt's)",
+    "markdown-exfil": "(withheld: the reply carries data out in an image URL)",
+}
+
+
+def _withheld(hits: list[Hit]) -> str | None:
+    """Why a reply is not quoted: it holds what must not be copied into a report."""
+    found = {hit.detector for hit in hits}
+    return next((words for detector, words in WITHHELD.items() if detector in found), None)
 
 
 def _target_row(reply: ChatReply) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from launchwizard.results import Result, Status
 if TYPE_CHECKING:
     from launchwizard.config import Sprint
     from launchwizard.net import Net
+    from launchwizard.secrets.redaction import Redactor
 
 SCHEMA = "launchwizard.run/1"
 log = logging.getLogger("launchwizard.runner")
@@ -139,6 +140,14 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
     )
 
 
+def _redactor_for(sprint: Sprint) -> Redactor:
+    """The run's one redaction pass; the injection probe's canaries are markers of data that
+    must never be quoted whole (another tenant's ticket, the system prompt)."""
+    from launchwizard.secrets.redaction import Redactor
+
+    return Redactor(markers=sprint.probes.injection.canaries)
+
+
 def plan(sprint: Sprint, specs: Sequence[CheckSpec]) -> list[Unit]:
     """Fan each check out over its targets, in registry order then host order."""
     return [Unit(spec, target) for spec in specs for target in scope_targets(sprint, spec.scope)]
@@ -165,6 +174,7 @@ class Runner:
         self.observer = observer
         self._net_factory = net_factory or _default_net
         self._secret_lookup = secret_lookup
+        self._redactor = _redactor_for(sprint)
         self._global = asyncio.Semaphore(sprint.network.concurrency)
         self._per_target: dict[str, asyncio.Semaphore] = {}
 
@@ -197,7 +207,7 @@ class Runner:
             if self.observer is not None:
                 self.observer.unit_started(unit)
             started = time.perf_counter()
-            results = await self._guarded(unit, net)
+            results = [self._redactor.result(r) for r in await self._guarded(unit, net)]
             elapsed = int((time.perf_counter() - started) * 1000)
             for result in results:
                 result.duration_ms = result.duration_ms or elapsed
@@ -205,9 +215,17 @@ class Runner:
                 self.observer.unit_finished(unit, results)
             return results
 
+    def _remembering_lookup(self, name: str) -> str | None:
+        """The store lookup checks get: every secret it hands out is redacted from every result."""
+        assert self._secret_lookup is not None
+        value = self._secret_lookup(name)
+        self._redactor.remember(value)
+        return value
+
     async def _guarded(self, unit: Unit, net: Net) -> list[Result]:
         """Run one unit; a timeout or any exception becomes an `error` result with a reason."""
-        ctx = CheckContext(self.sprint, net, unit.spec, unit.target, secret=self._secret_lookup)
+        lookup = self._remembering_lookup if self._secret_lookup is not None else None
+        ctx = CheckContext(self.sprint, net, unit.spec, unit.target, secret=lookup)
         deadline = self.deadline_for(unit.spec)
         try:
             async with asyncio.timeout(deadline):

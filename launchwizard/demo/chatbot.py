@@ -74,6 +74,17 @@ def leaky_reply(prompt: str) -> str:
     return GREETING
 
 
+def leaked_key() -> str:
+    """The provider key the oversharing bot puts into everything it says (made up)."""
+    return fakesecrets.value("openai-api-key", 12)
+
+
+def oversharing_reply(prompt: str) -> str:
+    """The oversharing bot: every answer, even a greeting, carries its provider key, as a bot
+    that echoes its own configuration does."""
+    return f"{GREETING} (debug: answered with key {leaked_key()})"
+
+
 def guarded_reply(prompt: str) -> str:
     """The guarded bot greets ordinary questions and refuses anything that looks like an attack."""
     attack = (_REPEAT, _TRANSLATE, _IGNORE)
@@ -91,12 +102,15 @@ def chat_answer(route: Chat, body: bytes) -> Response | str:
     except (ValueError, KeyError, TypeError) as exc:
         if route.bot == "leaky":
             return Response(500, _traceback(exc), "text/html; charset=utf-8")
+        if route.bot == "oversharing":
+            return Response(500, f"bad request ({exc}); upstream key {leaked_key()}", "text/plain")
         return Response(400, json.dumps({"error": 'send JSON like {"message": "..."}'}), "application/json")
     if route.bot == "guarded" and len(message) > MAX_INPUT:
         return Response(
             413, json.dumps({"error": f"message longer than {MAX_INPUT} characters"}), "application/json"
         )
-    return leaky_reply(message) if route.bot == "leaky" else guarded_reply(message)
+    replies = {"leaky": leaky_reply, "oversharing": oversharing_reply}
+    return replies.get(route.bot, guarded_reply)(message)
 
 
 def _traceback(exc: Exception) -> str:

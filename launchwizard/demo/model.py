@@ -94,7 +94,8 @@ class Chat:
     """A chat API answering the prompt in the request body (launchwizard.demo.chatbot).
 
     `bot` is "leaky" (the demo's assistant: leaks under some prompts, a traceback on
-    malformed JSON) or "guarded" (refuses attacks, 400 on bad JSON, 413 on long input).
+    malformed JSON), "guarded" (refuses attacks, 400 on bad JSON, 413 on long input) or
+    "oversharing" (its provider key in every reply and error).
     `reply` is "json" ({"reply": {"text": ...}}), "sse" (text/event-stream, one event per
     word), "endless" (an event stream that never ends), "text" (plain text, not JSON).
     `first_byte_s` delays the first body byte after the head, as a slow model does.

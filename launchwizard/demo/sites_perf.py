@@ -18,6 +18,8 @@ Scenarios (host: what it shows):
   smoke    / fails every other request (one retry rescues it), /login always fails
   hooks    a Slack-like incoming webhook that records what it is sent; other paths 404
            "no_service", as Slack answers for a deleted webhook
+  overshare  a product whose every answer carries a provider key: the chat bot's replies
+           and errors, the health route, the 404 page (for the redaction of captured bodies)
 """
 
 from __future__ import annotations
@@ -136,6 +138,20 @@ def _smoke_routes() -> Routes:
     }
 
 
+def _overshare_routes() -> Routes:
+    from launchwizard.demo.chatbot import leaked_key
+    from launchwizard.demo.model import ANY_PATH, Chat, Response
+
+    key = leaked_key()
+    return {
+        "/": Response(200, "<!doctype html><title>Overshare</title><h1>Overshare</h1>"),
+        "/login": Response(200, "<!doctype html><title>Sign in</title>"),
+        "/health": Response(200, json.dumps({"status": "ok", "llm_key": key}), "application/json"),
+        "/v1/chat": Chat("oversharing"),
+        ANY_PATH: Response(404, f"<h1>Not found</h1><pre>config: OPENAI_API_KEY={key}</pre>"),
+    }
+
+
 @functools.cache
 def perf_hosts() -> tuple[WebHost, ...]:
     """Every perf scenario host (tests add them with Lab(extra_hosts=...)); built once, as the
@@ -148,6 +164,7 @@ def perf_hosts() -> tuple[WebHost, ...]:
         host("chat.perf.test", "127.53.6.3", https=_chat_routes()),
         host("smoke.perf.test", "127.53.6.4", https=_smoke_routes()),
         host("hooks.perf.test", "127.53.6.5", https=_hooks_routes()),
+        host("overshare.perf.test", "127.53.6.6", https=_overshare_routes()),
     )
 
 

@@ -29,6 +29,8 @@ MARKER_WINDOW = 2048
 # `near` rule's matches must be shorter than this (a test checks the table).
 NEAR_SLACK = 1024
 
+CAPTURED_PATH = "captured-body"
+"""The path captured text is judged under: no file type, so no path-based exemption."""
 ALLOW_MARKERS = ("launchwizard:allow", "gitleaks:allow", "pragma: allowlist secret", "trufflehog:ignore")
 NEXT_LINE_MARKER = "pragma: allowlist nextline secret"
 
@@ -265,6 +267,23 @@ class Scanner:
             return []
         hits = self._resolve(self._collect(text, lowered, path, keywords))
         return self._findings(hits, text, lowered, path, source, line_map)
+
+    def secret_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, value) of every secret in captured text (a reply, a response body), for
+        redaction. Unlike a scan of code, no allow marker or allowlist applies: text that came
+        from outside cannot opt out of being redacted. Publishable keys and identifiers stay."""
+        if not text:
+            return []
+        lowered = lower_same_length(text)
+        keywords = self._keywords.scan(lowered)
+        if not keywords.present and not self._always:
+            return []
+        hits = self._resolve(self._collect(text, lowered, CAPTURED_PATH, keywords))
+        return [
+            (hit.start, hit.end, hit.secret)
+            for hit in hits
+            if (hit.verdict.exposure or hit.rule.exposure) == "secret"
+        ]
 
     def _rules_for(self, present: frozenset[str]) -> list[Rule]:
         indexes = set(self._always)
