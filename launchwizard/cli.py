@@ -384,5 +384,7 @@ def _quiet_stdout() -> None:
 
 
 def _fail(message: str) -> NoReturn:
-    print(f"launchwizard: error: {message}", file=sys.stderr)
+    from launchwizard.safe.terminal import safe_text
+
+    print(f"launchwizard: error: {safe_text(message)}", file=sys.stderr)
     raise SystemExit(EXIT_USAGE)

@@ -77,6 +77,7 @@ def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) ->
 def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
     """Save the run and start the sprint clock; a failure to save only warns (CI must go on)."""
     from launchwizard.errors import UserError
+    from launchwizard.safe.terminal import safe_text
     from launchwizard.state.runs import load_run, save_run
     from launchwizard.state.statefile import update_state
 
@@ -92,7 +93,7 @@ def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None
         path = save_run(sprint.state_dir, document)
         update_state(sprint.state_dir, started)
     except UserError as exc:
-        print(f"launchwizard: warning: {exc}", file=sys.stderr)
+        print(f"launchwizard: warning: {safe_text(str(exc))}", file=sys.stderr)
         return None
     diff: dict[str, Any] = load_run(path)["diff"]
     return diff

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from launchwizard.commands import EXIT_FINDINGS, EXIT_OK, UsageError
+from launchwizard.safe.terminal import safe_text
 
 if TYPE_CHECKING:
     from launchwizard.config import NetworkConfig
@@ -147,7 +148,8 @@ async def _grade_live(url: str, network: NetworkConfig) -> Report:
 def text_report(where: str, report: Report) -> str:
     """The terminal report: grade first, then one row per test, then the headers to paste."""
     lines = [
-        f"{where}: grade {report.grade}, score {report.score} (MDN HTTP Observatory rules, algorithm v6)",
+        f"{safe_text(where)}: grade {report.grade}, score {report.score} "
+        "(MDN HTTP Observatory rules, algorithm v6)",
         f"{report.tests_passed} of {len(report.tests)} tests pass"
         + ("" if report.bonus_counted else "; bonuses not counted (the penalties bring the score under 90)"),
     ]
@@ -160,7 +162,8 @@ def text_report(where: str, report: Report) -> str:
         lines.append(f"  {mark} {name:<{width}}  {test.modifier:+4d}  {test.result}")
     paste = [test.recommended for test in report.tests.values() if test.recommended]
     if paste:
-        lines += ["", "Headers to paste:", *(f"  {line}" for block in paste for line in block.splitlines())]
+        pasted = (f"  {safe_text(line)}" for block in paste for line in block.splitlines())
+        lines += ["", "Headers to paste:", *pasted]
     return "\n".join(lines)
 
 

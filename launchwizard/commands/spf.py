@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING
 
 from launchwizard.commands import EXIT_OK, UsageError
+from launchwizard.safe.terminal import safe_text
 
 if TYPE_CHECKING:
     from launchwizard.config import Nameserver
@@ -92,10 +93,10 @@ async def _evaluate(
 def _text(domain: str, ip: str, result: SpfResult) -> str:
     """The human report: result first, then explanation, counters and the trace."""
     lines = [
-        f"SPF {domain} for {ip}: {result.result}",
-        f"explanation: {result.explanation or '-'}",
+        f"SPF {safe_text(domain)} for {ip}: {result.result}",
+        f"explanation: {safe_text(result.explanation or '-')}",
         f"lookups: {result.lookups} of 10, void lookups: {result.void_lookups} of 2",
         "trace:",
-        *(f"  {step}" for step in result.trace),
+        *(f"  {safe_text(str(step))}" for step in result.trace),
     ]
     return "\n".join(lines)

@@ -13,6 +13,7 @@ from typing import Any
 
 from launchwizard import __version__
 from launchwizard.results import SEVERITY_RANK, Severity
+from launchwizard.safe.terminal import safe_text
 from launchwizard.secrets.model import Finding
 from launchwizard.secrets.policy import SARIF_FINGERPRINT
 
@@ -72,16 +73,17 @@ def where(finding: Finding) -> str:
 
 
 def render_text(report: ScanReport) -> str:
-    """One block per finding, worst first, then a one-line total."""
+    """One block per finding, worst first, then a one-line total. File names, notes and the
+    root come from the repository, so each goes through the sanitiser: a name holding an
+    escape sequence or a newline cannot colour the terminal or forge a line."""
     lines = []
     for finding in report.ordered():
-        lines.append(
-            f"{str(finding.severity).upper():<8}  {finding.rule:<26}  {where(finding)}  {finding.redacted}"
-        )
+        place = safe_text(where(finding))
+        lines.append(f"{str(finding.severity).upper():<8}  {finding.rule:<26}  {place}  {finding.redacted}")
         detail = "; ".join(part for part in (finding.title, finding.note, history_advice(finding)) if part)
-        lines.append(f"{'':<10}{detail}")
-    lines.append(_total_line(report))
-    lines.extend(f"note: {note}" for note in report.notes)
+        lines.append(f"{'':<10}{safe_text(detail)}")
+    lines.append(safe_text(_total_line(report)))
+    lines.extend(f"note: {safe_text(note)}" for note in report.notes)
     return "\n".join(lines) + "\n"
 
 

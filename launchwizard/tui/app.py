@@ -16,9 +16,11 @@ from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
 
 from launchwizard.errors import UserError
+from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session
 from launchwizard.sprint import STAGES
 from launchwizard.state.model import now_utc
@@ -119,6 +121,20 @@ class LaunchWizardApp(App[None]):
         self.set_interval(STATE_POLL_S, self.watch_state_file)
         if os.environ.get(FIRST_PAINT_ENV):
             self.call_after_refresh(self._report_first_paint)
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast of the wizard: its lines through the sanitiser, since messages quote
+        paths, exceptions and values from outside (screens and widgets all land here)."""
+        message = "\n".join(safe_text(line) for line in message.split("\n"))
+        super().notify(message, title=safe_text(title), severity=severity, timeout=timeout, markup=markup)
 
     def watch_state_file(self) -> None:
         """Pick up what a CLI command or another window saved to state.toml meanwhile."""

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Static
 
 from launchwizard.decision import Decision
+from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session, StageCounts
 from launchwizard.sprint import STAGES
 from launchwizard.tui.status import STAGE_LOOK, result_label, verdict_label
@@ -39,8 +40,8 @@ def risks_text(session: Session) -> Text:
         return text
     for result in risks:
         text.append_text(result_label(result.status))
-        text.append(f" {result.severity} {result.check} on {result.target}\n", style="bold")
-        text.append(f"  {result.summary}\n")
+        text.append(f" {result.severity} {result.check} on {safe_text(result.target)}\n", style="bold")
+        text.append(f"  {safe_text(result.summary)}\n")
     return text
 
 
@@ -51,8 +52,8 @@ def decision_text(session: Session) -> Text:
     text = Text("Launch decision: ", style="bold")
     if override is not None:
         text.append_text(verdict_label(override.verdict))
-        by = f" by {override.by}" if override.by else ""
-        text.append(f"\n(override{by}) {override.reason}\nThe rule alone says: ")
+        by = f" by {safe_text(override.by)}" if override.by else ""
+        text.append(f"\n(override{by}) {safe_text(override.reason)}\nThe rule alone says: ")
         if rule is None:
             text.append("not decided until the quick audit (stage 1) has run.\n")
             return text
@@ -65,7 +66,7 @@ def decision_text(session: Session) -> Text:
         text.append_text(verdict_label(rule.verdict))
         text.append(" (by the rule)\n")
     for reason in rule.reasons[:6]:
-        text.append(f"• {reason}\n")
+        text.append(f"• {safe_text(reason)}\n")
     if len(rule.reasons) > 6:
         text.append(f"… and {len(rule.reasons) - 6} more on the decision screen\n", style="italic")
     return text

@@ -19,6 +19,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
 from launchwizard.errors import UserError
+from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session
 from launchwizard.store.errors import NoPassphrase, WrongPassphrase
 from launchwizard.store.filekeyring import EncryptedFileKeyring
@@ -39,13 +40,19 @@ def placeholder_for(secret: bool, is_set: bool) -> str:
     return "set" if is_set else "not set"
 
 
+def shown_value(field: FieldView) -> str:
+    """A clear value as the field shows it: control characters (a value stored from a script
+    or a hand-edited store.toml) as their codes. Only an edit replaces the stored value."""
+    return safe_text(field.value or "")
+
+
 class FieldInput(Input):
     """An Input that knows which store field it edits."""
 
     def __init__(self, field: FieldView) -> None:
         placeholder = placeholder_for(field.secret, field.is_set)
         super().__init__(
-            value="" if field.secret else (field.value or ""),
+            value="" if field.secret else shown_value(field),
             placeholder=placeholder,
             password=field.secret,
             id=f"field-{dom_id(field.name)}",
@@ -78,7 +85,7 @@ class CaptureForm(VerticalScroll):
             yield Static(Text(section.title, style="bold"), classes="section-title")
             for field in section.fields:
                 if not field.secret:
-                    self._saved[field.name] = field.value or ""
+                    self._saved[field.name] = shown_value(field)
                 yield Label(Text(field.label + (" 🔒" if field.secret else "")), classes="field-label")
                 yield FieldInput(field)
                 status = self._initial_status(field)

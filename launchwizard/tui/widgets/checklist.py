@@ -5,20 +5,22 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import DataTable
 
+from launchwizard.safe.terminal import safe_text
 from launchwizard.sprint import ManualItem
 from launchwizard.state.model import ItemState
 from launchwizard.tui.status import item_label
 
 
 def backing(state: ItemState) -> str:
-    """What the operator recorded: evidence, a reason, or the waiver's owner and expiry."""
+    """What the operator recorded: evidence, a reason, or the waiver's owner and expiry; made
+    safe to show, as state.toml may have been written by any command or by hand."""
     if state.status == "done":
-        return f"evidence: {state.evidence}"
+        return f"evidence: {safe_text(state.evidence)}"
     if state.status == "na":
-        return f"reason: {state.reason}"
+        return f"reason: {safe_text(state.reason)}"
     if state.status == "waived":
         expires = state.expires.isoformat() if state.expires else "?"
-        return f"waived by {state.owner} until {expires}: {state.reason}"
+        return f"waived by {safe_text(state.owner)} until {expires}: {safe_text(state.reason)}"
     return ""
 
 

@@ -1,7 +1,10 @@
-"""Evidence and findings as plain Text: readable nesting, and never markup.
+"""Evidence and findings as plain Text: readable nesting, never markup, never a control code.
 
-Evidence comes from the network (records, headers, certificate names), so it is built
-with rich Text pieces and never parsed: `[v=spf1 -all]` shows as exactly that.
+Evidence comes from the network (records, headers, certificate names, reply bodies, file
+names), so it is built with rich Text pieces and never parsed: `[v=spf1 -all]` shows as
+exactly that. Every line goes through `_section`, which passes it through the one sanitiser
+(an escape sequence, a bell or a bidi override shows as its code); the builders return lists
+of lines, so a newline inside a value is escaped with it instead of forging a line.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from rich.text import Text
 from launchwizard.checks.base import CheckSpec
 from launchwizard.checks.runner import Unit
 from launchwizard.results import Result
+from launchwizard.safe.terminal import safe_text
 from launchwizard.tui.status import result_label
 from launchwizard.tui.widgets.latency import percentile_bars
 
@@ -242,44 +246,51 @@ def paste_lines(tests: Any) -> list[str] | None:
     return lines or None
 
 
-def _section(text: Text, heading: str, body: str) -> None:
+def _section(text: Text, heading: str, lines: list[str]) -> None:
+    """A heading and its lines, each line through the sanitiser: the only way evidence and
+    result text reach the finding pane."""
     text.append(f"\n{heading}\n", style="bold")
-    text.append(body + "\n")
+    text.append("".join(safe_text(line) + "\n" for line in lines))
+
+
+def _own_lines(text: str) -> list[str]:
+    """A summary or fix as the lines its check wrote (a fix may hold a record to paste)."""
+    return text.split("\n")
 
 
 def finding_text(spec: CheckSpec, unit_target: str, result: Result | None) -> Text:
     """Everything needed to act on one row: what was seen, why it matters, the fix, references."""
     text = Text()
     text.append_text(result_label(result.status if result else "not-run"))
-    text.append(f"  {spec.id} on {unit_target}", style="bold")
+    text.append(f"  {spec.id} on {safe_text(unit_target)}", style="bold")
     text.append(f"  ({(result.severity if result else spec.severity)} severity)\n")
     text.append(spec.title + "\n", style="italic")
     if result is None:
         text.append("\nNot run yet: run the stage, or re-run just this check (keys in the footer).\n")
     else:
-        _section(text, "What was seen", result.summary or "(no summary)")
+        _section(text, "What was seen", _own_lines(result.summary or "(no summary)"))
         evidence = result.evidence
         if "record" in evidence:
             raw = evidence["record"]
-            _section(text, "Record (as published)", "\n".join(record_lines(raw)) if raw else "(none found)")
+            _section(text, "Record (as published)", record_lines(raw) if raw else ["(none found)"])
         if evidence.get("parsed"):
-            _section(text, "Parsed", "\n".join(table_lines(evidence["parsed"])))
+            _section(text, "Parsed", table_lines(evidence["parsed"]))
         shown = _tables(text, evidence)
         rest = {k: v for k, v in evidence.items() if k not in shown}
         if rest or not any(k in evidence for k in shown):
-            _section(text, "Evidence", "\n".join(evidence_lines(rest)))
+            _section(text, "Evidence", evidence_lines(rest))
     if spec.why:
-        _section(text, "Why it matters", spec.why)
+        _section(text, "Why it matters", [spec.why])
     if result is not None and result.fix:
-        _section(text, "How to fix it", result.fix)
+        _section(text, "How to fix it", _own_lines(result.fix))
     if result is not None and result.evidence.get("suggested_record"):
         where = result.evidence.get("publish_at")
         heading = f"Paste this record (TXT at {where})" if where else "Paste this record"
-        body = "\n".join(record_lines(result.evidence["suggested_record"]))
-        _section(text, heading, body + "\n(y: copy to the clipboard)")
+        body = record_lines(result.evidence["suggested_record"])
+        _section(text, heading, [*body, "(y: copy to the clipboard)"])
     references = result.references if result and result.references else list(spec.references)
     if references:
-        _section(text, "References", "\n".join(f"• {ref}" for ref in references))
+        _section(text, "References", [f"• {ref}" for ref in references])
     if result is not None and result.duration_ms:
         text.append(f"\nchecked in {result.duration_ms} ms\n", style="dim")
     return text
@@ -299,24 +310,24 @@ def _tables(text: Text, evidence: dict[str, Any]) -> tuple[str, ...]:
         value = evidence.get(key)
         lines = render(value)
         if lines:
-            _section(text, heading, "\n".join(lines))
+            _section(text, heading, lines)
         if lines or (key != VARIABLES_KEY and value == []):
             shown.append(key)
     for key, (heading, columns) in ROW_TABLES.items():
         lines = row_table(evidence.get(key), columns)
         if lines:
-            _section(text, heading, "\n".join(lines))
+            _section(text, heading, lines)
             shown.append(key)
     targets = evidence.get("targets")
     bars = percentile_bars(
         evidence.get("latency"), targets.get("p95_ms", 0) if isinstance(targets, dict) else 0
     )
     if bars:
-        _section(text, "Latency percentiles (nearest rank)", "\n".join(bars))
+        _section(text, "Latency percentiles (nearest rank)", bars)
         shown.append("latency")
     paste = paste_lines(evidence.get("tests"))
     if paste:
-        _section(text, "Headers to paste", "\n".join(paste))
+        _section(text, "Headers to paste", paste)
     return tuple(shown)
 
 

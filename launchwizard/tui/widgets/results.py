@@ -13,6 +13,7 @@ from textual.widgets.data_table import ColumnKey
 
 from launchwizard.checks.runner import Unit
 from launchwizard.results import Result
+from launchwizard.safe.terminal import safe_text
 from launchwizard.tui.status import NOT_RUN, RUNNING, result_label
 
 COLUMNS = (
@@ -69,11 +70,11 @@ class ResultsTable(DataTable[Text]):
         self.units[key] = unit if target == unit.target else Unit(unit.spec, target)
         status = RUNNING if running else (result.status if result else NOT_RUN)
         severity = str(result.severity if result else unit.spec.severity)
-        summary = (result.summary if result else "").replace("\n", " ")[:SUMMARY_WIDTH]
+        summary = safe_text((result.summary if result else "").replace("\n", " "))[:SUMMARY_WIDTH]
         cells = {
             "status": result_label(status),
             "check": Text(unit.spec.id),
-            "target": Text(target),
+            "target": Text(safe_text(target)),
             "severity": Text(severity),
             "summary": Text(summary),
         }
