@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -391,17 +392,67 @@ def test_worktree_skips_symlinks_fifos_missing_and_unreadable_files(
     assert worktree.skipped == expected
 
 
-def test_huge_worktree_file_is_scanned_up_to_the_cap(tmp_path: Path, scanner: CountingScanner) -> None:
+def test_huge_worktree_file_is_scanned_to_its_end(tmp_path: Path, scanner: CountingScanner) -> None:
+    """Windows of MAX_FILE_BYTES with an overlap: a key at the start, one straddling the first
+    window's edge and one at the end are all found once, on their own lines."""
     from launchwizard.secrets.repo import MAX_FILE_BYTES
 
     root = tmp_path / "plain"
     root.mkdir()
-    filler = ("z" * 79 + "\n") * (MAX_FILE_BYTES // 80)
-    (root / "dump.sql").write_text(secret_line(SENDGRID, 12) + filler + secret_line(GITHUB, 12))
+    row = "z" * 79 + "\n"
+    before_edge = (MAX_FILE_BYTES - 20) // len(row)
+    text = secret_line(SENDGRID, 12) + row * before_edge
+    text += "x" * (MAX_FILE_BYTES - len(text) - 10) + "\n" + secret_line(STRIPE, 12)
+    text += row * (MAX_FILE_BYTES // len(row)) + secret_line(GITHUB, 12)
+    (root / "dump.sql").write_text(text)
     worktree = scan_worktree(root, scanner)
-    assert worktree.truncated_files == ("dump.sql",)
-    assert worktree.bytes_scanned == MAX_FILE_BYTES
-    assert [f.rule for f in worktree.findings] == [SENDGRID]
+    assert worktree.truncated_files == ()
+    assert worktree.bytes_scanned == len(text)
+    lines = text.split("\n")
+    expected = [
+        (rule, next(n for n, line in enumerate(lines, 1) if line == fakesecrets.line(rule, 12)))
+        for rule in (SENDGRID, STRIPE, GITHUB)
+    ]
+    assert [(f.rule, f.line) for f in worktree.findings] == expected
+    alone = [
+        Scanner().scan_text(fakesecrets.line(rule, 12), "x")[0].column for rule in (SENDGRID, STRIPE, GITHUB)
+    ]
+    assert [f.column for f in worktree.findings] == alone
+
+
+async def test_a_file_past_the_streaming_cap_is_reported_not_passed(
+    tmp_path: Path, monkeypatch, run_check
+) -> None:
+    import tomli_w
+
+    from launchwizard.config import load_sprint
+    from launchwizard.secrets import repo
+    from launchwizard.secrets.scan import scan_path
+
+    monkeypatch.setattr(repo, "MAX_STREAMED_BYTES", 2 * repo.MAX_FILE_BYTES)
+    root = tmp_path / "plain"
+    root.mkdir()
+    (root / "export.csv").write_text(("y" * 99 + "\n") * (3 * repo.MAX_FILE_BYTES // 100))
+    for command in (
+        ["init", "-q"],
+        ["add", "."],
+        ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"],
+    ):
+        subprocess.run(["git", *command], cwd=root, check=True)
+    scan = scan_path(root, history=False)
+    assert scan.worktree is not None and scan.worktree.truncated_files == ("export.csv",)
+    assert scan.report.stats["files_partly_scanned"] == 1
+    assert any("export.csv" in note and "scanned only that far" in note for note in scan.report.notes)
+    assert scan.incomplete
+    document = {
+        "sprint": {"client": "Acme", "canonical": "https://www.acme.test/"},
+        "domains": {"apex": "acme.test", "hosts": ["www.acme.test"]},
+        "repo": {"path": str(root)},
+    }
+    (tmp_path / "sprint.toml").write_text(tomli_w.dumps(document), encoding="utf-8")
+    result = (await run_check(load_sprint(tmp_path / "sprint.toml"), "secrets.repo"))["plain"]
+    assert result.status == "warn", result.summary
+    assert "not everything was scanned" in result.summary and "export.csv" in result.summary
 
 
 def test_plain_directory_scans_files_and_history_says_not_a_repository(

@@ -272,3 +272,42 @@ def test_usage_errors_are_one_line_on_stderr(tmp_path: Path, args: tuple[str, ..
     run = launchwizard(*args, cwd=tmp_path)
     one_line_error(run, "error:", "--help")
     assert run.stdout == ""
+
+
+# ------------------------------------------------------------------ nothing skipped silently
+
+
+async def test_a_certificate_too_large_to_handshake_is_an_error_not_a_verdict(make_sprint, run_check) -> None:
+    sprint = make_sprint(["hugecert.lab.test"])
+    for check in ("tls.certificate", "tls.expiry", "tls.protocols"):
+        result = (await run_check(sprint, check))["hugecert.lab.test"]
+        assert result.status == "error", (check, result.summary)
+        assert "excessive message size" in result.summary
+        assert "not offered" not in result.summary
+
+
+def _logs_sprint(tmp_path: Path, globs: list[str]) -> Path:
+    path = tmp_path / "sprint.toml"
+    path.write_text(MINIMAL + f"\n[logs]\nglobs = {globs!r}\n".replace("'", '"'), encoding="utf-8")
+    return path
+
+
+async def test_logs_read_to_zero_lines_cannot_pass(tmp_path: Path, run_check) -> None:
+    (tmp_path / "logs").mkdir()
+    (tmp_path / "logs" / "app.log").write_bytes(b"")
+    sprint = load_sprint(_logs_sprint(tmp_path, ["logs/*.log"]))
+    result = (await run_check(sprint, "logs.redaction"))["logs"]
+    assert result.status == "warn", result.summary
+    assert "held no lines" in result.summary
+
+
+async def test_a_log_damaged_part_way_is_not_a_pass(tmp_path: Path, run_check) -> None:
+    import gzip
+
+    (tmp_path / "logs").mkdir()
+    whole = gzip.compress(b"".join(b"GET /health 200 %d ms\n" % n for n in range(400_000)))
+    (tmp_path / "logs" / "app.log.gz").write_bytes(whole[: len(whole) // 2])
+    sprint = load_sprint(_logs_sprint(tmp_path, ["logs/*.log.gz"]))
+    result = (await run_check(sprint, "logs.redaction"))["logs"]
+    assert result.status == "warn", result.summary
+    assert "not read to the end" in result.summary

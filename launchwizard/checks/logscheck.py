@@ -104,10 +104,21 @@ def verdict(ctx: CheckContext, scan: LogScan, root: Path) -> Result:
         kinds = set(problems)
         summary = _problem_summary(scan, kinds)
         return ctx.result(status, summary, evidence=evidence, fix=_fix(scan, kinds), severity=severity)
+    if scan.lines == 0:
+        summary = f"the {len(scan.files)} matched log file(s) held no lines to read, so nothing was checked"
+        partly = _partly_read(scan)
+        if partly:
+            summary += f" ({partly[0]})"
+        return ctx.result(Status.WARN, summary, evidence=evidence, fix=FIX_NO_FILES, severity=Severity.MEDIUM)
     summary = _clean_summary(scan)
-    if scan.stopped:
+    if scan.stopped or _partly_read(scan):
         return ctx.result(Status.WARN, summary, evidence=evidence, severity=Severity.LOW)
     return ctx.result(Status.PASS, summary, evidence=evidence, severity=Severity.INFO)
+
+
+def _partly_read(scan: LogScan) -> list[str]:
+    """Files that were not read to their end (cut at a limit, or damaged part-way)."""
+    return [f"{file.path}: {file.cut or file.damaged}" for file in scan.files if file.cut or file.damaged]
 
 
 def _nothing_read(ctx: CheckContext, scan: LogScan, evidence: dict[str, Any]) -> Result:
@@ -180,6 +191,9 @@ def _clean_summary(scan: LogScan) -> str:
         summary += f" ({scan.masked:,} values already masked)"
     if scan.stopped:
         summary += f", but {scan.stopped}"
+    partly = _partly_read(scan)
+    if partly:
+        summary += f", but {len(partly)} file(s) were not read to the end ({partly[0]})"
     return summary
 
 

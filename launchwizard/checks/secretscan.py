@@ -31,6 +31,11 @@ FIX_REMOVE = (
     "a secret manager, and keep .env files out of git (.gitignore)."
 )
 FIX_PURGE = "Purging history (git filter-repo) is optional once the keys are rotated."
+FIX_PARTLY = (
+    "Look at the files named: generated data or dumps do not belong in the repository (add them "
+    "to .gitignore, or keep them in object storage); if they must stay, scan them with a tool "
+    "meant for large files, or list their paths in allow_paths of .launchwizard-secrets.toml."
+)
 FIX_ALLOW = (
     "A reviewed false positive: add `launchwizard:allow` on its line, or its fingerprint to "
     "allow_fingerprints in .launchwizard-secrets.toml."
@@ -71,6 +76,9 @@ def _verdict(ctx: CheckContext, scan: PathScan) -> Result:
     if scan.history_gap:
         summary = f"no secrets in the work tree, but the {scan.history_gap}"
         return ctx.result(Status.WARN, summary, evidence=evidence, severity=Severity.MEDIUM)
+    if scan.incomplete:
+        summary = f"no secrets found, but not everything was scanned: {'; '.join(scan.incomplete)}"
+        return ctx.result(Status.WARN, summary, evidence=evidence, severity=Severity.MEDIUM, fix=FIX_PARTLY)
     summary = (
         f"no secrets in {report.stats.get('files', 0)} files and {report.stats.get('commits', 0)} commits"
     )

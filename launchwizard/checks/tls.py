@@ -35,6 +35,12 @@ FIX_REISSUE = (
 )
 
 
+FIX_OVERSIZED = (
+    "Serve a certificate with only the names this host needs, and the chain without extra "
+    "certificates: clients refuse a handshake message over about 100 KB."
+)
+
+
 def _unreachable(ctx: CheckContext, hs: Handshake) -> Result | None:
     """A result for a handshake that never completed, or None if it did."""
     if hs.connected:
@@ -44,6 +50,12 @@ def _unreachable(ctx: CheckContext, hs: Handshake) -> Result | None:
         summary = f"TLS handshake with {ctx.target} failed: {hs.error}"
         fix = "Serve TLS on the HTTPS port with a valid certificate for this host."
         return ctx.result(Status.FAIL, summary, evidence=evidence, fix=fix, severity=Severity.CRITICAL)
+    if hs.error_kind == "client":
+        summary = (
+            f"the TLS handshake with {ctx.target} could not be completed by this client: {hs.error} "
+            "(a certificate chain this large is refused by browsers too; nothing else could be read)"
+        )
+        return ctx.result(Status.ERROR, summary, evidence=evidence, fix=FIX_OVERSIZED)
     return ctx.result(Status.ERROR, f"no TLS connection to {ctx.target}: {hs.error}", evidence=evidence)
 
 
@@ -212,6 +224,10 @@ async def protocols(ctx: CheckContext) -> list[Result]:
         return [
             ctx.result(Status.ERROR, f"could not test any version: {attempts[-1].detail}", evidence=evidence)
         ]
+    unknown_modern = [by_version[v] for v in MODERN_VERSIONS if by_version[v].accepted is None]
+    if unknown_modern and not any(by_version[v].accepted for v in MODERN_VERSIONS):
+        summary = f"could not test {unknown_modern[0].version}: {unknown_modern[0].detail}"
+        return [ctx.result(Status.ERROR, summary, evidence=evidence)]
     legacy = [v for v in LEGACY_VERSIONS if by_version[v].accepted]
     modern = [v for v in MODERN_VERSIONS if by_version[v].accepted]
     untested = [v for v in versions if by_version[v].accepted is None]

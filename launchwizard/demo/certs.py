@@ -31,6 +31,7 @@ class LeafKind:
     self_signed: bool = False
     send_intermediate: bool = True
     san_override: tuple[str, ...] | None = None
+    san_padding: int = 0  # extra SAN names: makes a certificate larger than clients accept
 
 
 # Offsets carry an extra 12 hours where a whole number of days must be read back
@@ -45,6 +46,7 @@ LEAF_KINDS: dict[str, LeafKind] = {
     "weakkey": LeafKind(-DAY, 89 * DAY, key="rsa1024"),
     "nochain": LeafKind(-DAY, 89 * DAY, send_intermediate=False),
     "longlife": LeafKind(-DAY, 824 * DAY),
+    "huge": LeafKind(-DAY, 89 * DAY, san_padding=4000),
 }
 
 
@@ -199,6 +201,7 @@ class LabPKI:
         """Write the chain and key files for `host` with the leaf `kind` from LEAF_KINDS."""
         spec = LEAF_KINDS[kind]
         names = spec.san_override or tuple(san)
+        names += tuple(f"padding-{n:05d}.{host}" for n in range(spec.san_padding))
         cert, key = _make_leaf(host, names, spec, self.now, self._intermediate)
         chain = _pem(cert)
         if spec.send_intermediate:

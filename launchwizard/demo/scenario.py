@@ -184,6 +184,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
     _lab("hugebody", 23, https={ANY_PATH: Fault("hugebody")}),
     _lab("badtls", 24, https=Fault("garbage-tls")),
     _lab("closed80", 25, http=None),
+    _lab("hugecert", 27, cert="huge"),
     _lab(
         "badlocation",
         26,

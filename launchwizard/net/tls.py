@@ -319,13 +319,35 @@ class TlsProbe:
         return ssl_object, tls_transport.abort
 
 
+CLIENT_LIMITS = frozenset(
+    {
+        "EXCESSIVE_MESSAGE_SIZE",
+        "CERT_LENGTH_MISMATCH",
+        "PACKET_LENGTH_TOO_LONG",
+        "DATA_LENGTH_TOO_LONG",
+        "RECORD_LAYER_FAILURE",
+        "LENGTH_TOO_LONG",
+    }
+)
+"""OpenSSL reasons for a handshake this client gave up on because of what the server sent
+(a certificate chain larger than clients accept): no verdict about the server's TLS
+versions or certificate can be read from them."""
+
+
 class HandshakeFailed(Exception):
-    """The TCP connection worked but the TLS handshake did not; `kind` is "tls" or "timeout"."""
+    """The TCP connection worked but the TLS handshake did not. `kind` is "tls" (the server
+    refused or broke it), "timeout", or "client" (this client could not take what the server
+    sent, such as an oversized certificate chain)."""
 
     def __init__(self, cause: BaseException) -> None:
         super().__init__(str(cause))
         self.cause = cause
-        self.kind = "timeout" if isinstance(cause, TimeoutError) else "tls"
+        if isinstance(cause, TimeoutError):
+            self.kind = "timeout"
+        elif isinstance(cause, ssl.SSLError) and cause.reason in CLIENT_LIMITS:
+            self.kind = "client"
+        else:
+            self.kind = "tls"
 
 
 def _version_name(openssl_name: str) -> str:

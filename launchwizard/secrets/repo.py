@@ -14,6 +14,7 @@ result, with what was scanned up to then.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import stat
@@ -24,7 +25,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import BinaryIO, Literal
 
 from launchwizard.errors import UserError
 from launchwizard.secrets.gitlog import (
@@ -40,7 +41,14 @@ from launchwizard.secrets.gitlog import (
 from launchwizard.secrets.model import Finding, SecretScanner
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
-"""Work-tree files are read up to this size, and a file diff's added lines up to this."""
+"""Work-tree files are scanned this many bytes at a time, and a file diff's added lines are
+read up to this size."""
+WINDOW_OVERLAP = 64 * 1024
+"""Each window after a file's first starts with the last lines of the one before, so a key
+(or a PEM block) across a window edge is whole in one of them."""
+MAX_STREAMED_BYTES = 256 * 1024 * 1024
+"""A work-tree file is scanned to its end up to this size; past it, it is reported as not
+fully scanned (a generated file this large holds data, not code)."""
 BINARY_SNIFF_BYTES = 8000
 """Like git: a NUL byte in the first 8000 bytes makes a file binary."""
 GIT_TIMEOUT_S = 300.0
@@ -84,7 +92,7 @@ class WorktreeScan:
     `kind` is "git" (tracked plus untracked-not-ignored files, listed by git),
     "directory" (a walk that skips `PRUNED_DIRS`) or "bare" (a repository without a
     work tree: nothing to read). `skipped` counts files not scanned, by reason;
-    `truncated_files` were scanned only up to `MAX_FILE_BYTES`. `tracked_files` are all
+    `truncated_files` were scanned only up to `MAX_STREAMED_BYTES`. `tracked_files` are all
     files in git's index (skipped or not), `untracked_files` the others git does not
     ignore; both are empty for a plain directory.
     """
@@ -225,6 +233,26 @@ def scan_worktree(
         pruned_dirs=walk.pruned_dirs,
         cancelled=cancelled,
         notes=(*notes, *walk.notes()),
+    )
+
+
+def scan_file(path: Path, scanner: SecretScanner) -> WorktreeScan:
+    """One file scanned like a work-tree file (streamed, size-bounded); raises RepoError when it
+    cannot be read at all."""
+    reader = _WorktreeReader(path.parent.resolve(), scanner)
+    reader.scan_one(path.name)
+    if reader.skipped and not reader.files_scanned and "binary" not in reader.skipped:
+        reason = next(iter(reader.skipped))
+        raise RepoError(f"{path}: cannot be read ({reason.replace('-', ' ')})")
+    findings = tuple(f.with_location(source="file") for f in reader.findings)
+    return WorktreeScan(
+        root=path,
+        kind="directory",
+        findings=findings,
+        files_scanned=reader.files_scanned,
+        bytes_scanned=reader.bytes_scanned,
+        skipped=dict(reader.skipped),
+        truncated_files=tuple(reader.truncated),
     )
 
 
@@ -448,22 +476,48 @@ class _WorktreeReader:
         if self.scanner.skips_path(path):
             self.skipped["path-rule"] += 1
             return
-        data = self._read(path)
-        if isinstance(data, str):
-            self.skipped[data] += 1
+        handle = self._open(path)
+        if isinstance(handle, str):
+            self.skipped[handle] += 1
             return
-        if b"\0" in data[:BINARY_SNIFF_BYTES]:
-            self.skipped["binary"] += 1
-            return
-        self.files_scanned += 1
-        self.bytes_scanned += len(data)
-        for finding in self.scanner.scan_bytes(data, path, source="worktree"):
-            self.findings.append(
-                finding if finding.source == "worktree" else finding.with_location(source="worktree")
-            )
+        with handle:
+            try:
+                first = handle.read(MAX_FILE_BYTES)
+                if b"\0" in first[:BINARY_SNIFF_BYTES]:
+                    self.skipped["binary"] += 1
+                    return
+                self.files_scanned += 1
+                self._scan_windows(handle, first, path)
+            except OSError:
+                self.skipped["unreadable"] += 1
 
-    def _read(self, path: str) -> bytes | SkipReason:
-        """The file's first MAX_FILE_BYTES, or why it was not read."""
+    def _scan_windows(self, handle: BinaryIO, data: bytes, path: str) -> None:
+        """The whole file, MAX_FILE_BYTES at a time with an overlap, so memory stays bounded
+        whatever its size; a finding seen twice in an overlap is kept once."""
+        if data.startswith(codecs.BOM_UTF8):
+            data = data[len(codecs.BOM_UTF8) :]
+        line, total, seen = 1, len(data), set()
+        while True:
+            following = handle.read(MAX_FILE_BYTES) if total < MAX_STREAMED_BYTES else b""
+            total += len(following)
+            text = data.decode("utf-8", "surrogateescape")
+            lines = range(line, line + text.count("\n") + 1)
+            for finding in self.scanner.scan_text(text, path, source="worktree", line_map=lines):
+                if (finding.line, finding.fingerprint) not in seen:
+                    seen.add((finding.line, finding.fingerprint))
+                    self.findings.append(finding)
+            if not following:
+                break
+            cut = data.find(b"\n", max(0, len(data) - WINDOW_OVERLAP))
+            cut = cut + 1 if cut >= 0 else max(0, len(data) - WINDOW_OVERLAP)
+            line += data.count(b"\n", 0, cut)
+            data = data[cut:] + following
+        self.bytes_scanned += total
+        if total >= MAX_STREAMED_BYTES and handle.read(1):
+            self.truncated.append(path)
+
+    def _open(self, path: str) -> BinaryIO | SkipReason:
+        """The file opened for reading, or why it was not opened."""
         full = os.path.join(self.root, path)
         if not self._inside_root(os.path.dirname(full)):
             return "outside-root"
@@ -477,25 +531,23 @@ class _WorktreeReader:
             return "symlink"
         if not stat.S_ISREG(info.st_mode):
             return "not-regular"
-        return self._read_regular(path, full)
+        return self._open_regular(full)
 
-    def _read_regular(self, path: str, full: str) -> bytes | SkipReason:
+    def _open_regular(self, full: str) -> BinaryIO | SkipReason:
         flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
         try:
             fd = os.open(full, flags | getattr(os, "O_CLOEXEC", 0))
         except OSError as exc:
             return "symlink" if exc.errno == errno.ELOOP else "unreadable"
+        handle = os.fdopen(fd, "rb")
         try:
-            with os.fdopen(fd, "rb") as handle:
-                if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                    return "not-regular"
-                data = handle.read(MAX_FILE_BYTES + 1)
+            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
         except OSError:
-            return "unreadable"
-        if len(data) > MAX_FILE_BYTES:
-            self.truncated.append(path)
-            data = data[:MAX_FILE_BYTES]
-        return data
+            regular = False
+        if not regular:
+            handle.close()
+            return "not-regular"
+        return handle
 
     def _inside_root(self, directory: str) -> bool:
         """False when a directory on the path is a symlink leading out of the root."""

@@ -14,7 +14,15 @@ from pathlib import Path
 from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.model import Finding
 from launchwizard.secrets.policy import Policy, load_baseline, load_policy, split_baselined
-from launchwizard.secrets.repo import HistoryScan, RepoError, WorktreeScan, scan_history, scan_worktree
+from launchwizard.secrets.repo import (
+    MAX_FILE_BYTES,
+    MAX_STREAMED_BYTES,
+    HistoryScan,
+    WorktreeScan,
+    scan_file,
+    scan_history,
+    scan_worktree,
+)
 from launchwizard.secrets.report import ScanReport
 
 SHALLOW_NOTE = "shallow clone: commits older than the clone's depth were not scanned"
@@ -31,6 +39,26 @@ class PathScan:
     cancelled: bool = False
     known: list[Finding] = field(default_factory=list)
 
+    @property
+    def incomplete(self) -> list[str]:
+        """What was not read to its end: a scan with any of these cannot say "no secrets"."""
+        gaps = []
+        if self.worktree is not None and self.worktree.truncated_files:
+            gaps.append(partly_scanned_files(self.worktree.truncated_files))
+        if self.history is not None and self.history.truncated_diffs:
+            gaps.append(partly_scanned_diffs(self.history.truncated_diffs))
+        return gaps
+
+
+def partly_scanned_files(paths: tuple[str, ...]) -> str:
+    shown = ", ".join(paths[:3]) + (f" and {len(paths) - 3} more" if len(paths) > 3 else "")
+    return f"{len(paths)} file(s) larger than {MAX_STREAMED_BYTES // 2**20} MB scanned only that far: {shown}"
+
+
+def partly_scanned_diffs(count: int) -> str:
+    limit = MAX_FILE_BYTES // 2**20
+    return f"{count} commit diff(s) with more than {limit} MB of added lines scanned only that far"
+
 
 def scan_path(
     root: Path,
@@ -46,12 +74,13 @@ def scan_path(
     """
     policy = load_policy(root if root.is_dir() else root.parent)
     scanner = Scanner(allow=policy.allow)
-    if root.is_file():
-        return _finish(root, policy, baseline, scanner.scan_bytes(_read(root), root.name), [], {"files": 1})
-    worktree = scan_worktree(root, scanner, cancel=cancel)
+    worktree = scan_file(root, scanner) if root.is_file() else scan_worktree(root, scanner, cancel=cancel)
     notes = list(worktree.notes)
     found = list(worktree.findings)
     stats = {"files": worktree.files_scanned, "files_skipped": worktree.files_skipped}
+    if worktree.truncated_files:
+        stats["files_partly_scanned"] = len(worktree.truncated_files)
+        notes.append(partly_scanned_files(worktree.truncated_files))
     scan = None
     gap = None
     if history:
@@ -63,17 +92,13 @@ def scan_path(
         reviewed = scanner.allowed_inline
         found = merge_history(found, [f for f in scan.findings if f.fingerprint not in reviewed])
         stats.update(commits=scan.commits, blobs=scan.blobs_scanned)
+        if scan.truncated_diffs:
+            stats["diffs_partly_scanned"] = scan.truncated_diffs
+            notes.append(partly_scanned_diffs(scan.truncated_diffs))
     result = _finish(root, policy, baseline, found, notes, stats, history=history)
     result.worktree, result.history, result.history_gap = worktree, scan, gap
     result.cancelled = worktree.cancelled or bool(scan and scan.cancelled)
     return result
-
-
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise RepoError(f"{path}: cannot be read ({exc.strerror or exc})") from None
 
 
 def _finish(
