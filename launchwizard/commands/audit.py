@@ -135,14 +135,17 @@ def lab(args: argparse.Namespace) -> int:
 def write_lab_sprint(lab: Any, directory: Path) -> Sprint:
     """Write the lab's demo sprint.toml into `directory` and load it like a user's.
 
-    It points at the demo product's repository and logs, which `build_product` makes.
+    It points at the demo product's repository and logs, which `build_product` makes, and at
+    the customers' evaluation set, written here.
     """
     import tomli_w
 
     from launchwizard.config import load_sprint
+    from launchwizard.demo.customer_evals import write_customer_evals
     from launchwizard.demo.product import demo_product_tables
 
     directory.mkdir(parents=True, exist_ok=True)
+    write_customer_evals(directory)
     path = directory / "sprint.toml"
     document = {**lab.demo_sprint(), **demo_product_tables(directory)}
     path.write_text(tomli_w.dumps(document), encoding="utf-8")
