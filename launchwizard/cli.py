@@ -38,6 +38,7 @@ COMMANDS = (
     "secrets",
     "headers",
     "smoke",
+    "eval",
     "accept-risk",
     "monitors",
 )
@@ -68,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_secrets(commands)
     _add_headers(commands)
     _add_smoke(commands)
+    _add_eval(commands)
     _add_accept_risk(commands)
     _add_monitors(commands)
     return parser
@@ -232,6 +234,12 @@ def _add_smoke(commands: argparse._SubParsersAction) -> None:
     add_parser(commands)
 
 
+def _add_eval(commands: argparse._SubParsersAction) -> None:
+    from launchwizard.commands.evaluate import add_parser
+
+    add_parser(commands)
+
+
 def _add_monitors(commands: argparse._SubParsersAction) -> None:
     from launchwizard.commands.monitors import add_parser
 
@@ -241,7 +249,7 @@ def _add_monitors(commands: argparse._SubParsersAction) -> None:
 def _add_accept_risk(commands: argparse._SubParsersAction) -> None:
     accept = commands.add_parser(
         "accept-risk",
-        help="accept one finding (like ai.injection:extract-repeat) with a reason, for the pack",
+        help="accept one finding (like ai.injection:extract-repeat or ai.eval:refund-window) with a reason",
         description=(
             "Record that the team accepts one finding (a prompt the bot fails, a false positive): it stops "
             "counting against the launch and is listed, with the reason, in the handover pack."
@@ -318,6 +326,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands.monitors import monitors
 
         return monitors
+    if name == "eval":
+        from launchwizard.commands.evaluate import evaluate
+
+        return evaluate
     from launchwizard.commands import sprintstate
 
     return {

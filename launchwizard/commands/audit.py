@@ -28,7 +28,7 @@ def check(args: argparse.Namespace) -> int:
     report = _run(sprint, args)
     document = report.to_json()
     if not args.no_save:
-        document["diff"] = _save_run(sprint, document)
+        document["diff"] = record_run(sprint, document)
     if since is not None:
         _print_changes(since, document, args.format)
     else:
@@ -73,7 +73,7 @@ def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) ->
     print("\n".join(lines))
 
 
-def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
+def record_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
     """Save the run and start the sprint clock; a failure to save only warns (CI must go on)."""
     from launchwizard.errors import UserError
     from launchwizard.state.runs import load_run, save_run
