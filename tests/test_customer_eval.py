@@ -11,14 +11,8 @@ from typing import Any
 
 import pytest
 
-from launchwizard.ai.evalset import (
-    MAX_NODES,
-    Assertion,
-    EvalCase,
-    EvalSetError,
-    TooManyCases,
-    load_eval_set,
-)
+from launchwizard.ai.evalcases import Assertion, EvalCase
+from launchwizard.ai.evalset import MAX_NODES, EvalSetError, TooManyCases, load_eval_set
 from launchwizard.ai.grading import GradeError, check, grade, split_values
 from launchwizard.ai.template import TemplateError, render
 from launchwizard.demo.customer_evals import CUSTOMER_EVALS, WRONG_ON_LEAKY

@@ -17,12 +17,10 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from launchwizard.ai.evalcases import Assertion, EvalCase
 from launchwizard.ai.template import text_of
-
-if TYPE_CHECKING:
-    from launchwizard.ai.evalset import Assertion, EvalCase
 
 REGEX_TIMEOUT_S = 0.5
 """How long one regular expression may search one reply before it counts as runaway."""

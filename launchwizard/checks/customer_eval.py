@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from launchwizard.ai.detectors import secret_hits
-from launchwizard.ai.evalset import EvalCase, EvalSet, EvalSetError, TooManyCases, load_eval_set
+from launchwizard.ai.evalcases import EvalCase, EvalSet
+from launchwizard.ai.evalset import EvalSetError, TooManyCases, load_eval_set
 from launchwizard.ai.grading import GradeError, grade
 from launchwizard.ai.prompts import TARGET_TEST_PROMPT
 from launchwizard.checks.base import CheckContext
