@@ -206,6 +206,10 @@ class ItemView:
     expired: bool
     open: bool
     anchor: str
+    covered_by: str = ""
+    """What in the sprint covers the item (the export behind "uptime monitor from two regions")."""
+    cover_command: str = ""
+    """The command that would cover it, while nothing does."""
 
 
 @dataclass(frozen=True)
