@@ -458,3 +458,55 @@ def test_eval_command_junit_and_text(make_sprint, run_cli, capsys, tmp_path: Pat
     assert failure is not None and "30 days" in (failure.get("message") or failure.text or "")
     code, out, _ = run_cli(capsys, "eval", "--config", str(sprint.path), "--no-save")
     assert "✗ FAIL" in out and "refund-window" in out and "87.5 %" in out
+
+
+def test_pack_lists_pass_rate_regressions_accepted_failures_and_regions(
+    make_sprint, run_cli, capsys, tmp_path
+):
+    from datetime import UTC, datetime
+
+    from launchwizard.config import load_sprint
+    from launchwizard.report.pack import render_texts
+    from launchwizard.report.pack_context import PackInput
+    from launchwizard.state.runs import current_results
+    from launchwizard.state.statefile import load_state
+    from launchwizard.store.view import StoreView
+
+    sprint = eval_sprint(make_sprint, tmp_path, "/v1/guarded")
+    config = ["--config", str(sprint.path)]
+    assert run_cli(capsys, "eval", *config)[0] == 0
+    sprint.path.write_text(sprint.path.read_text().replace("/v1/guarded", "/v1/chat"))
+    assert (
+        run_cli(
+            capsys, "accept-risk", "ai.eval:single-sign-on", "--reason", "SSO ships next sprint", *config
+        )[0]
+        == 0
+    )
+    assert run_cli(capsys, "eval", *config)[0] == 1
+    assert (
+        run_cli(
+            capsys, "monitors", "export", "--format", "checkly", "--output", str(tmp_path / "ck"), *config
+        )[0]
+        == 0
+    )
+    merged, _ = current_results(sprint.state_dir)
+    pack = PackInput(
+        load_sprint(sprint.path), load_state(sprint.state_dir), merged, StoreView(()), datetime.now(UTC)
+    )
+    texts = {pack_file.output: text for pack_file, text in render_texts(pack)}
+    risks = texts["risks.md"]
+    assert "## AI quality: the customers' evaluation set" in risks
+    assert "- **Pass rate:** 91.3 % (needs 90 %)" in risks
+    assert "fail now): 2" in risks and "- **Accepted failures:** 1" in risks
+    assert (
+        "| `refund-window` | Refund window | **regression** | expected the reply to contain '30 days' |"
+        in risks
+    )
+    assert "| `single-sign-on` | Single sign-on | SSO ships next sprint |" in risks
+    monitoring = texts["monitoring.md"]
+    assert (
+        f"covered by the Checkly export in `{tmp_path / 'ck'}` (every monitor from eu-west-1, us-east-1)"
+        in monitoring
+    )
+    assert "every monitor from eu-west-1, us-east-1 in parallel" in monitoring
+    assert f"- **Covered by:** the export in `{tmp_path / 'ck'}`" in texts["checklist.md"]

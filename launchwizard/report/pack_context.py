@@ -111,7 +111,7 @@ def build_context(pack: PackInput) -> dict[str, Any]:
     run = build_run(pack.run, FILES["evidence"].output, notes) if pack.run is not None else None
     regions = two_regions(pack.sprint, pack.state, lambda at: format_stamp(utc(at).isoformat()))
     items = tuple(
-        replace(item, covered_by=regions.covered_by, cover_command=EXPORT_COMMAND)
+        replace(item, covered_by=regions.export_path, cover_command=EXPORT_COMMAND)
         if item.id == TWO_REGIONS_ITEM
         else item
         for item in _items(pack.state, now)

@@ -54,13 +54,6 @@ class TwoRegionsView:
     export_path: str
     export_at: str
 
-    @property
-    def covered_by(self) -> str:
-        """The export that covers the checklist item, or "" when there is none yet."""
-        if not self.export_path:
-            return ""
-        return f"the Checkly export in {self.export_path} (every monitor from {', '.join(self.regions)})"
-
 
 def customer_eval(run: RunView | None, pass_pct: float) -> CustomerEvalView | None:
     """The latest ai.eval result with graded prompts (None: none ran)."""

@@ -207,7 +207,7 @@ class ItemView:
     open: bool
     anchor: str
     covered_by: str = ""
-    """What in the sprint covers the item (the export behind "uptime monitor from two regions")."""
+    """Where the export that covers the item was written ("uptime monitor from two regions")."""
     cover_command: str = ""
     """The command that would cover it, while nothing does."""
 
