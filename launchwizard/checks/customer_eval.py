@@ -157,6 +157,7 @@ def _row(case: EvalCase, verdict: str, **fields: Any) -> dict[str, Any]:
         "prompt": case.id,
         "description": case.description,
         "verdict": verdict,
+        "was": None,
         "regression": False,
         "failed": fields.get("problem") or fields.get("failed") or "",
         "score": fields.get("score"),
@@ -238,7 +239,8 @@ def _verdict(
     budget = ctx.sprint.probes.eval
     when, before = previous
     for row in rows:
-        row["regression"] = row["verdict"] == "fail" and before.get(row["prompt"]) == "pass"
+        row["was"] = before.get(row["prompt"])
+        row["regression"] = row["verdict"] == "fail" and row["was"] == "pass"
     regressions = [row for row in rows if row["regression"]]
     rows.sort(key=lambda row: not row["regression"])
     tally = Tally(rows)
