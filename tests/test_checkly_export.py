@@ -204,3 +204,12 @@ def test_generated_project_type_checks_against_the_checkly_constructs(tmp_path: 
     _write(bad, renamed)
     broken = _typecheck(bad, checkly_modules)
     assert broken.returncode != 0 and "degradedResponseTimeMs" in broken.stdout
+
+
+def test_gatus_export_says_how_to_run_it_in_two_regions(tmp_path: Path):
+    from launchwizard.monitoring.gatus import render_gatus
+
+    sprint = load_sprint(sprint_file(tmp_path))
+    text = render_gatus(sprint.client, monitor_plan(sprint))
+    assert "run this same file on two Gatus instances" in text
+    assert "--format checkly` runs every check from [monitors] regions" in text
