@@ -38,6 +38,7 @@ COMMANDS = (
     "secrets",
     "headers",
     "smoke",
+    "eval",
     "accept-risk",
     "monitors",
 )
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_secrets(commands)
     _add_headers(commands)
     _add_smoke(commands)
+    _add_eval(commands)
     _add_accept_risk(commands)
     _add_monitors(commands)
     return parser
@@ -242,6 +244,12 @@ def _add_smoke(commands: argparse._SubParsersAction) -> None:
     add_parser(commands)
 
 
+def _add_eval(commands: argparse._SubParsersAction) -> None:
+    from launchwizard.commands.evaluate import add_parser
+
+    add_parser(commands)
+
+
 def _add_monitors(commands: argparse._SubParsersAction) -> None:
     from launchwizard.commands.monitors import add_parser
 
@@ -251,7 +259,7 @@ def _add_monitors(commands: argparse._SubParsersAction) -> None:
 def _add_accept_risk(commands: argparse._SubParsersAction) -> None:
     accept = commands.add_parser(
         "accept-risk",
-        help="accept one finding (like ai.injection:extract-repeat) with a reason, for the pack",
+        help="accept one finding (like ai.injection:extract-repeat or ai.eval:refund-window) with a reason",
         description=(
             "Record that the team accepts one finding (a prompt the bot fails, a false positive): it stops "
             "counting against the launch and is listed, with the reason, in the handover pack."
@@ -328,6 +336,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands.monitors import monitors
 
         return monitors
+    if name == "eval":
+        from launchwizard.commands.evaluate import evaluate
+
+        return evaluate
     from launchwizard.commands import sprintstate
 
     return {

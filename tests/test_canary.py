@@ -65,6 +65,7 @@ def test_a_canary_secret_never_leaves_the_keyring(make_sprint, tmp_path: Path) -
     run("smoke", *config, "--format", "junit", expect=1)
     run("monitors", "export", "--format", "gatus", *config)
     run("monitors", "export", "--format", "kuma", "--output", str(tmp_path / "kuma.md"), *config)
+    run("monitors", "export", "--format", "checkly", "--output", str(tmp_path / "checkly"), *config)
     run("status", *config)
     run("item", "rollback-tested", "done", "--evidence", "rolled back in staging", *config)
     run("export", "--out", str(tmp_path / "pack"), "--seal", str(tmp_path / "sealed.lw"), *config)

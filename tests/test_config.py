@@ -280,6 +280,8 @@ EVERY_KEY = {
     "network.ports": ["http", "https", "dns"],
     "probes.ratelimit": ["enabled", "endpoint", "max_requests", "rate_per_s"],
     "probes.injection": ["enabled", "endpoint", "max_requests", "rate_per_s"],
+    "probes.eval": ["enabled", "endpoint", "file", "max_requests", "rate_per_s", "pass_pct"],
+    "monitors": ["interval_s", "chat_interval_s", "failure_threshold", "timeout_s", "regions"],
     "repo": ["path"],
     "logs": ["globs"],
     "environments.production": ["variables"],

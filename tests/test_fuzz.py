@@ -325,3 +325,55 @@ def test_state_files(text: str) -> None:
             load_state(Path(directory))
         except StateFileError as exc:
             assert str(exc)
+
+
+EVALSET = grammar(
+    "tests:\n",
+    "  - description: x\n",
+    "    vars: {prompt: ",
+    "    assert:\n",
+    "      - {type: contains, value: ",
+    "      - {type: regex, value: ",
+    "      - {type: is-json, value: ",
+    "prompts: ['{{q}}']\n",
+    "defaultTest: ",
+    "&a [*a]",
+    "{{ x }}",
+    "{% raw %}",
+    "[",
+    "]",
+    "}",
+    "\n",
+    "- ",
+)
+
+
+@FUZZ
+@given(EVALSET)
+def test_eval_sets(text: str) -> None:
+    """Any text is an evaluation set or one EvalSetError; every case grades or says why not."""
+    import tempfile
+
+    from launchwizard.ai.evalset import EvalSetError, load_eval_set
+    from launchwizard.ai.grading import GradeError, grade
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "evals.yaml"
+        path.write_text(text, encoding="utf-8", errors="surrogatepass")
+        try:
+            evalset = load_eval_set(path, 50)
+        except EvalSetError:
+            return
+    for case in evalset.cases:
+        if case.problem is None:
+            with contextlib.suppress(GradeError):
+                grade(case, text[:200], 5)
+
+
+@FUZZ
+@given(grammar("{{", "}}", "{%", "%}", "raw", "endraw", "x", ".", " ", "q", "{#"))
+def test_prompt_templates(text: str) -> None:
+    from launchwizard.ai.template import TemplateError, render
+
+    with contextlib.suppress(TemplateError):
+        render(text, {"x": {"q": 1}, "q": "v"})

@@ -455,3 +455,66 @@ async def test_perf_stage_shows_bars_and_prompts_and_accepts_a_risk(tmp_path: Pa
         assert not isinstance(app.screen, AcceptRiskModal)
     risk = load_state(sprint.state_dir).accepted["ai.injection:hijack-1"]
     assert (risk.reason, risk.by) == ("echo bot [no tools]", "Sam")
+
+
+EVAL_ROWS = [
+    {
+        "prompt": "refund-window",
+        "description": "Refund window",
+        "verdict": "fail",
+        "was": "pass",
+        "regression": True,
+        "failed": "expected the reply to contain '30 days'",
+        "ms": 14,
+        "reply": "Refunds are possible within 14 days [of a payment].",
+    },
+    {
+        "prompt": "greeting",
+        "description": "Greeting",
+        "verdict": "pass",
+        "was": "pass",
+        "regression": False,
+        "failed": "",
+        "ms": 9,
+        "reply": "Hello! I am Acme Assist.",
+    },
+]
+
+
+async def test_perf_stage_shows_the_eval_table_and_accepts_a_failed_prompt(tmp_path: Path) -> None:
+    from launchwizard.tui.modals import AcceptRiskModal
+    from launchwizard.tui.widgets.results import ResultsTable, row_key
+
+    sprint = load_sprint(write_sprint_toml(tmp_path))
+    evaluation = result(
+        "ai.eval",
+        "acme.test",
+        "fail",
+        "high",
+        "1 regression(s) since the run of 2026-11-24: 1 of 2 prompts passed (50.0 %, needs 90 %)",
+        stage="perf",
+        evidence={"cases": EVAL_ROWS, "regressions": ["refund-window"], "pass_rate": 50.0},
+    )
+    save_results(sprint, [evaluation])
+    session = Session(sprint, private_store(sprint, tmp_path), clock=lambda: FIXED)
+    app = wizard(session, "stage:perf")
+    async with app.run_test(size=(140, 50)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one(ResultsTable)
+        table.move_cursor(row=table.get_row_index(row_key("ai.eval", "acme.test")))
+        await pilot.pause()
+        finding = str(app.screen.query_one("#finding", Static).content)
+        assert "Customers' evaluation set, prompt by prompt (regressions first)" in finding
+        assert "refund-window" in finding and "14 days [of a payment]" in finding
+        assert "expected the reply to contain '30 days'" in finding
+        await pilot.press("a")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, AcceptRiskModal)
+        assert modal.query_one("#risk-finding", Input).value == "refund-window"
+        modal.query_one("#risk-reason", Input).value = "the refund policy changes to 14 days"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, AcceptRiskModal)
+    risk = load_state(sprint.state_dir).accepted["ai.eval:refund-window"]
+    assert risk.reason == "the refund policy changes to 14 days"

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from launchwizard.config import Sprint
     from launchwizard.net import Net
 
-Scope = Literal["host", "apex", "email", "site", "repo", "logs", "ratelimit", "injection", "alerts"]
+Scope = Literal["host", "apex", "email", "site", "repo", "logs", "ratelimit", "injection", "eval", "alerts"]
 RunFn = Callable[["CheckContext"], Awaitable[list[Result]]]
 
 
@@ -24,8 +24,8 @@ class CheckSpec:
     entry, "apex" once for the apex domain, "email" once for the mail domain
     (`[email] domain`, else the apex), "site" once for the homepage's host, "repo" once
     for the product repository (`[repo] path`), "logs" once for the `[logs]` files and
-    "ratelimit" and "injection" once for the host of the endpoint `[probes.ratelimit]` or
-    `[probes.injection]` may hit, "alerts" once for the alert channel.
+    "ratelimit", "injection" and "eval" once for the host of the endpoint `[probes.ratelimit]`,
+    `[probes.injection]` or `[probes.eval]` may hit, "alerts" once for the alert channel.
     `round_trips` is how many sequential network round trips the check may need; with the
     network timeout it sets the check's deadline. `budget_s`, when set, is the deadline
     instead: checks that read local files and history are bounded by work, not by the

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from launchwizard.config import Endpoint
 
 MAX_REPLY = 1024 * 1024
+TARGET_EXCERPT_CHARS = 160
 SSE_TYPE = "text/event-stream"
 SSE_DONE = "[DONE]"
 EVENT_TEXT_PATHS = (
@@ -195,3 +196,34 @@ def _event_piece(data: str, response_path: str | None) -> str:
             if found and isinstance(value, str):
                 return value
     return ""
+
+
+def target_row(reply: ChatReply) -> dict[str, Any]:
+    """The "test the target" reply as evidence: timings, and the start of its text and body."""
+    return {
+        **reply.to_json(),
+        "reply_text": " ".join((reply.text or "")[:TARGET_EXCERPT_CHARS].split()),
+        "raw_body": " ".join(reply.body[:TARGET_EXCERPT_CHARS].split()),
+    }
+
+
+def target_problem(reply: ChatReply, endpoint: Endpoint) -> str | None:
+    """Why the evaluation cannot start, or None when a reply text was read."""
+    if reply.status is None:
+        return f"refusing to evaluate: the target test got no answer ({reply.problem})"
+    if not 200 <= reply.status < 300:
+        return f"refusing to evaluate: the target test got status {reply.status} from {endpoint.url}"
+    if reply.cut:
+        return f"refusing to evaluate: {reply.problem} (every prompt would wait for the whole timeout)"
+    if reply.text is None or reply.problem:
+        return f"refusing to evaluate: no reply text could be read ({reply.problem or 'empty reply'})"
+    return None
+
+
+def target_fix(endpoint: Endpoint) -> str:
+    where = f"response_path = {endpoint.response_path!r}" if endpoint.response_path else "no response_path"
+    return (
+        f"Fix [endpoints.{endpoint.name}] ({where}) until a harmless prompt's reply text shows in the target "
+        "test above: the method, the body template with {{prompt}}, the headers the API needs and the dotted "
+        "path of the reply text in its JSON."
+    )

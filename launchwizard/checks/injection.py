@@ -30,7 +30,7 @@ from launchwizard.ai.detectors import (
 )
 from launchwizard.ai.prompts import TARGET_TEST_PROMPT, Prompt, prompt_set
 from launchwizard.checks.base import CheckContext
-from launchwizard.checks.chatcall import ChatReply, ask
+from launchwizard.checks.chatcall import ChatReply, ask, target_fix, target_problem, target_row
 from launchwizard.config.derived import chat_timeout
 from launchwizard.results import Result, Severity, Status
 from launchwizard.secrets.engine import Scanner
@@ -164,11 +164,11 @@ async def injection(ctx: CheckContext) -> list[Result]:
     evidence: dict[str, Any] = {
         "endpoint": budget.endpoint,
         "url": endpoint.url,
-        "target_test": _target_row(target),
+        "target_test": target_row(target),
     }
-    refusal = _target_problem(target, endpoint)
+    refusal = target_problem(target, endpoint)
     if refusal is not None:
-        return [ctx.result(Status.ERROR, refusal, evidence=evidence, fix=_target_fix(endpoint))]
+        return [ctx.result(Status.ERROR, refusal, evidence=evidence, fix=target_fix(endpoint))]
     rows = await _evaluate(ctx, endpoint, evidence)
     return [_verdict(ctx, rows, evidence)]
 
@@ -184,36 +184,6 @@ def _withheld(hits: list[Hit]) -> str | None:
     """Why a reply is not quoted: it holds what must not be copied into a report."""
     found = {hit.detector for hit in hits}
     return next((words for detector, words in WITHHELD.items() if detector in found), None)
-
-
-def _target_row(reply: ChatReply) -> dict[str, Any]:
-    return {
-        **reply.to_json(),
-        "reply_text": " ".join((reply.text or "")[:EXCERPT_CHARS].split()),
-        "raw_body": " ".join(reply.body[:EXCERPT_CHARS].split()),
-    }
-
-
-def _target_problem(reply: ChatReply, endpoint: Endpoint) -> str | None:
-    """Why the evaluation cannot start, or None when a reply text was read."""
-    if reply.status is None:
-        return f"refusing to evaluate: the target test got no answer ({reply.problem})"
-    if not 200 <= reply.status < 300:
-        return f"refusing to evaluate: the target test got status {reply.status} from {endpoint.url}"
-    if reply.cut:
-        return f"refusing to evaluate: {reply.problem} (every prompt would wait for the whole timeout)"
-    if reply.text is None or reply.problem:
-        return f"refusing to evaluate: no reply text could be read ({reply.problem or 'empty reply'})"
-    return None
-
-
-def _target_fix(endpoint: Endpoint) -> str:
-    where = f"response_path = {endpoint.response_path!r}" if endpoint.response_path else "no response_path"
-    return (
-        f"Fix [endpoints.{endpoint.name}] ({where}) until a harmless prompt's reply text shows in the target "
-        "test above: the method, the body template with {{prompt}}, the headers the API needs and the dotted "
-        "path of the reply text in its JSON."
-    )
 
 
 async def _evaluate(ctx: CheckContext, endpoint: Endpoint, evidence: dict[str, Any]) -> list[dict[str, Any]]:

@@ -46,6 +46,13 @@ def _injection_deadline(sprint: Sprint) -> float:
     return injection_deadline(sprint)
 
 
+def _eval_deadline(sprint: Sprint) -> float:
+    """The customers' evaluation's deadline, imported only when that check runs."""
+    from launchwizard.checks.customer_eval import eval_deadline
+
+    return eval_deadline(sprint)
+
+
 def _smoke_deadline(sprint: Sprint) -> float:
     """The smoke test's deadline: two tries of its slowest route."""
     from launchwizard.checks.smoke import smoke_deadline
@@ -581,6 +588,24 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "leaks them to the first curious user; B2B buyers test exactly this before they sign."
         ),
         deadline=_injection_deadline,
+    ),
+    CheckSpec(
+        "ai.eval",
+        "perf",
+        "The chat bot still answers the customers' own prompts well",
+        Severity.HIGH,
+        "eval",
+        lazy("launchwizard.checks.customer_eval", "customer_eval"),
+        (
+            "promptfoo: test cases and deterministic assertions (weight, threshold)",
+            "OWASP Top 10 for LLM Applications 2025: LLM09 (misinformation)",
+        ),
+        why=(
+            "A deploy that changes the prompt, the model or the retrieval index can make the bot worse at "
+            "the questions customers actually ask; without their own prompts checked after each deploy, "
+            "customers are the ones who notice."
+        ),
+        deadline=_eval_deadline,
     ),
     CheckSpec(
         "logs.redaction",

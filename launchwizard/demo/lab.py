@@ -23,6 +23,7 @@ import dns.rdatatype
 
 from launchwizard.demo.certs import LabPKI
 from launchwizard.demo.chatbot import SYSTEM_CANARY, TENANT_CANARY
+from launchwizard.demo.customer_evals import EVALS_FILE
 from launchwizard.demo.dns_server import Authority, DnsServer
 from launchwizard.demo.dynamic import Deliveries, RateCounters
 from launchwizard.demo.model import NAMESERVERS, PRIMARY_NS, WebHost, ZoneSpec, zone_text
@@ -207,6 +208,7 @@ class Lab:
                     "rate_per_s": 10.0,
                     "canaries": [SYSTEM_CANARY, TENANT_CANARY],
                 },
+                "eval": {"enabled": True, "endpoint": "chat", "file": EVALS_FILE, "rate_per_s": 10.0},
             },
             "network": self.network_table(),
         }

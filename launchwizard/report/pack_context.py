@@ -14,6 +14,7 @@ from typing import Any
 
 from launchwizard.config import Sprint
 from launchwizard.decision import AWAITING_AUDIT
+from launchwizard.report.pack_eval import EXPORT_COMMAND, customer_eval, two_regions
 from launchwizard.report.pack_run import (
     RESULTS_ANCHOR,
     build_run,
@@ -100,12 +101,21 @@ def utc(moment: datetime) -> datetime:
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
+TWO_REGIONS_ITEM = "uptime-two-regions"
+
+
 def build_context(pack: PackInput) -> dict[str, Any]:
     """The template context; `notes` gathers the inputs' problems for the index."""
     notes = list(pack.notes)
     now = utc(pack.now)
     run = build_run(pack.run, FILES["evidence"].output, notes) if pack.run is not None else None
-    items = _items(pack.state, now)
+    regions = two_regions(pack.sprint, pack.state, lambda at: format_stamp(utc(at).isoformat()))
+    items = tuple(
+        replace(item, covered_by=regions.export_path, cover_command=EXPORT_COMMAND)
+        if item.id == TWO_REGIONS_ITEM
+        else item
+        for item in _items(pack.state, now)
+    )
     return {
         "client": pack.sprint.client,
         "canonical": pack.sprint.canonical,
@@ -127,6 +137,9 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         "monitor_exports": _exports(pack.state),
         "alert_route": _alert_route(pack.store),
         "ai_eval": ai_eval(run),
+        "customer_eval": customer_eval(run, pack.sprint.probes.eval.pass_pct),
+        "two_regions": regions,
+        "two_regions_command": EXPORT_COMMAND,
         "items": items,
         "items_by_id": {item.id: item for item in items},
         "files": FILES,

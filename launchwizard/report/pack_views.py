@@ -206,6 +206,10 @@ class ItemView:
     expired: bool
     open: bool
     anchor: str
+    covered_by: str = ""
+    """Where the export that covers the item was written ("uptime monitor from two regions")."""
+    cover_command: str = ""
+    """The command that would cover it, while nothing does."""
 
 
 @dataclass(frozen=True)

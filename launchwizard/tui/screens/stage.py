@@ -59,7 +59,7 @@ class StageScreen(Screen[None]):
             "Accept risk",
             id="accept-risk",
             show=False,
-            tooltip="Accept a failed prompt of the selected injection run, with a reason",
+            tooltip="Accept a failed prompt of the selected injection or evaluation run, with a reason",
         ),
         Binding("c", "tab('checks')", "Checks tab", id="tab-checks", show=False),
         Binding("i", "tab('checklist')", "Checklist tab", id="tab-checklist", show=False),
@@ -189,10 +189,11 @@ class StageScreen(Screen[None]):
         self.notify(f"Copied to the clipboard: {record}", title="Record", markup=False)
 
     def action_accept_risk(self) -> None:
-        """Accept one failed prompt of the selected result (ai.injection) with a reason."""
+        """Accept one failed prompt of the selected result (ai.injection, ai.eval) with a reason."""
         unit = self.query_one(ResultsTable).unit_at_cursor()
         result = self.session.result_for(unit) if unit is not None else None
-        rows = result.evidence.get("prompts") if result is not None else None
+        evidence = result.evidence if result is not None else {}
+        rows = evidence.get("prompts") or evidence.get("cases")
         failed = [
             str(row.get("prompt"))
             for row in rows or []
@@ -200,7 +201,8 @@ class StageScreen(Screen[None]):
         ]
         if unit is None or not failed:
             self.notify(
-                "Select an ai.injection result with failed prompts to accept one (perf stage).", markup=False
+                "Select an ai.injection or ai.eval result with failed prompts to accept one (perf stage).",
+                markup=False,
             )
             return
         modal = AcceptRiskModal(unit.spec.id, failed, self.session.accept_risk)

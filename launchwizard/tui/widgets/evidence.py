@@ -61,6 +61,10 @@ ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         ("verdict", "owasp", "prompt", "detectors", "reply"),
     ),
     "routes": ("Smoke-test routes", ("verdict", "route", "status", "ms", "url", "problem")),
+    "cases": (
+        "Customers' evaluation set, prompt by prompt (regressions first)",
+        ("verdict", "was", "prompt", "ms", "failed", "reply"),
+    ),
 }
 """Evidence keys that hold lists of flat rows (the edge checks): heading and columns, the
 long column last so it can run over instead of widening every row."""
