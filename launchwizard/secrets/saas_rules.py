@@ -657,7 +657,7 @@ DEVTOOLS_MORE: tuple[Rule, ...] = (
         value=r"(?:u\+)?[A-Za-z0-9_+-]{20}",
         words=KEY_WORDS,
         boundary="A-Za-z0-9_+-",
-        min_entropy=3.9,
+        min_entropy=3.5,
     ),
     _token(
         id="doppler-token",
