@@ -122,14 +122,17 @@ class FileScanner:
                 continue
             if any(conditions.holds(c) for c in rule.unless):
                 continue
+            if rule.fact:
+                found = root.find(dict(rule.pattern))  # type: ignore[call-overload]
+                if found is not None:
+                    line = found.range().start.line
+                    outcome.facts.append(Fact(rule.fact, source.path, line + 1, self._code_line(lines, line)))
+                continue
             for match in root.find_all(dict(rule.pattern)):  # type: ignore[call-overload]
                 if self._marked(lines, match):
                     outcome.marked += 1
                     continue
                 start = match.range().start
-                if rule.fact:
-                    outcome.facts.append(Fact(rule.fact, source.path, start.line + 1))
-                    break
                 chain = None
                 if rule.check in REQUEST_AWARE_CHECKS:
                     chain = enclosing_functions(match, source.language)

@@ -90,6 +90,7 @@ class Fact:
     name: str
     path: str
     line: int
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,8 @@ class CodeFinding:
     fingerprint: str
     request_path: bool | None = None
     language: str = ""
+    advisory: bool = False
+    """A repository-level gap (no failure handler, no error tracker): a warning, never a fail."""
 
     def to_json(self) -> dict[str, Any]:
         """The finding object of `launchwizard code --format json` and of check evidence."""
@@ -129,6 +132,8 @@ class CodeFinding:
         }
         if self.request_path is not None:
             row["request_path"] = self.request_path
+        if self.advisory:
+            row["advisory"] = True
         return row
 
 

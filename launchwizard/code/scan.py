@@ -206,7 +206,6 @@ def _repo_findings(
         if not present or any(fact_matches(f.name, m) for f in facts for m in rule.unless):
             continue
         where = min(present, key=lambda f: (f.path, f.line))
-        code = f"{where.name.split(':', 1)[-1]} used here"
         findings.append(
             CodeFinding(
                 rule=rule.id,
@@ -215,11 +214,12 @@ def _repo_findings(
                 path=where.path,
                 line=where.line,
                 column=1,
-                code=code,
+                code=where.code,
                 message=rule.message,
                 fix=rule.fix,
                 reference=rule.reference,
                 fingerprint=finding_fingerprint(rule.id, "", rule.when, 1),
+                advisory=True,
             )
         )
     return findings
