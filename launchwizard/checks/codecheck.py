@@ -49,7 +49,12 @@ def scan_repository(
     )
     listed = [root.name] if root.is_file() else _git_listing(base)
     return scan_code(
-        base, listed=listed, suppressions=suppressions, guard=redactor(Scanner()), accepted=accepted, cancel=cancel
+        base,
+        listed=listed,
+        suppressions=suppressions,
+        guard=redactor(Scanner()),
+        accepted=accepted,
+        cancel=cancel,
     )
 
 

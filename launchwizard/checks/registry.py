@@ -684,7 +684,11 @@ REGISTRY: tuple[CheckSpec, ...] = (
         Severity.HIGH,
         "repo",
         lazy("launchwizard.checks.codecheck", "pooling"),
-        ("SQLAlchemy: Connection Pooling", "Prisma: a single PrismaClient instance", "node-postgres: Pooling"),
+        (
+            "SQLAlchemy: Connection Pooling",
+            "Prisma: a single PrismaClient instance",
+            "node-postgres: Pooling",
+        ),
         why=(
             "A client built per request opens new connections every time: the database's connection limit "
             "is hit under the first real traffic, and every request pays a fresh handshake."

@@ -1,9 +1,10 @@
 """Runs the rule tables over one parsed file: prefilter, file conditions, matches, markers.
 
 The tree comes from ast-grep's tree-sitter grammars. A file whose tree holds an ERROR node
-does not parse and is skipped with a note rather than half-read: precision matters more
-than recall. Matches become candidates with their place, the code line (sanitised and
-redacted) and, for rules about request paths, the functions around them.
+(or a token the parser had to invent) does not parse and is skipped with a note rather
+than half-read: precision matters more than recall. Matches become candidates with their
+place, the code line (sanitised and redacted) and, for rules about request paths, the
+functions around them.
 """
 
 from __future__ import annotations
@@ -109,7 +110,7 @@ class FileScanner:
         outcome = FileOutcome(source.path, source.language)
         rules = [r for r in self.by_language.get(source.language, []) if _prefilter(r, source.text)]
         root = SgRoot(source.text, source.language).root()
-        error = root.find(kind="ERROR")
+        error = _parse_error(root, source.text)
         if error is not None:
             outcome.skipped = "does-not-parse"
             outcome.note = f"{source.path}:{error.range().start.line + 1}: does not parse, skipped"
@@ -172,6 +173,15 @@ class _Conditions:
         if known is None:
             known = self.cache[key] = self.root.find(dict(config)) is not None  # type: ignore[call-overload]
         return known
+
+
+def _parse_error(root: SgNode, text: str) -> SgNode | None:
+    """Where the tree shows the file did not parse: an ERROR node, or a zero-width node
+    (a token tree-sitter inserted to recover, such as a missing parenthesis)."""
+    error = root.find(kind="ERROR")
+    if error is None and text.strip():
+        error = root.find(regex="^$")
+    return error
 
 
 def _prefilter(rule: Rule, text: str) -> bool:

@@ -52,8 +52,10 @@ def render_text(scan: CodeScan, verdicts: list[Verdict], titles: Mapping[str, st
 
 def _site_lines(finding: CodeFinding) -> list[str]:
     where = f"{finding.path}:{finding.line}:{finding.column}"
-    path_note = "" if finding.request_path is None else (
-        "  (on a request path)" if finding.request_path else "  (not on a request path)"
+    path_note = (
+        ""
+        if finding.request_path is None
+        else ("  (on a request path)" if finding.request_path else "  (not on a request path)")
     )
     return [
         f"  {str(finding.severity).upper():<8} {where}  {finding.rule}{path_note}",
@@ -111,7 +113,9 @@ def render_sarif(scan: CodeScan) -> dict[str, Any]:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "launchwizard", "version": __version__, "rules": list(rules.values())}},
+                "tool": {
+                    "driver": {"name": "launchwizard", "version": __version__, "rules": list(rules.values())}
+                },
                 "results": [_sarif_result(finding, ids) for finding in scan.findings],
             }
         ],

@@ -63,7 +63,7 @@ def judge(scan: CodeScan, check: str) -> Verdict:
         )
     findings = scan.for_check(check)
     if not findings:
-        singular, plural = NOUNS[check]
+        singular = NOUNS[check][0]
         return Verdict(check, Status.PASS, f"no {singular} in {languages}", Severity.INFO, evidence=evidence)
     blocking = [
         f

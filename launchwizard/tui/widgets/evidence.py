@@ -191,7 +191,8 @@ def site_lines(sites: Any) -> list[str] | None:
     lines = []
     for item in sites[:MAX_FINDING_ROWS]:
         place = f"{item.get('path', '')}:{item.get('line', '')}"
-        where = {True: "  (request path)", False: "  (not on a request path)"}.get(item.get("request_path"), "")
+        path_note = {True: "  (request path)", False: "  (not on a request path)"}
+        where = path_note.get(item.get("request_path"), "")
         lines.append(f"{str(item.get('severity', '')).upper():<7} {place}  {item['rule']}{where}")
         lines.append(f"        {_cell(item['code'])}")
         lines.append(f"        fix: {item.get('fix', '')}")
