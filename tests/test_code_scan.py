@@ -28,6 +28,7 @@ from launchwizard.tui.widgets.evidence import finding_text
 from tests.test_ci_formats import validate_sarif
 
 LEAKY_PY = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
+DB_TS = "import { Pool } from 'pg';\nexport function getDb() {\n  return new Pool();\n}\n"
 CODE_CHECKS = ("code.timeouts", "code.retries", "code.pooling", "code.errors")
 
 
@@ -131,8 +132,7 @@ def test_a_client_made_one_import_away_from_a_handler_is_per_request(tmp_path: P
                 "async def migrate():\n    return await asyncpg.connect(DSN)\n"
             ),
             "app/cache.py": "import redis\n\ndef client():\n    return redis.Redis.from_url(URL)\n",
-            "web/lib/db.ts": "import { Pool } from 'pg';\nexport function getDb() {\n  return new Pool();\n}\n"
-            "",
+            "web/lib/db.ts": DB_TS,
             "web/app/api/items/route.ts": (
                 "import { getDb } from '@/lib/db';\nexport async function GET() {\n"
                 "  return Response.json(await getDb().query('select 1'));\n}\n"
