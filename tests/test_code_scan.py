@@ -18,7 +18,6 @@ from launchwizard.checks.codecheck import scan_repository
 from launchwizard.checks.registry import REGISTRY
 from launchwizard.code.files import SourceFile, SourceReader
 from launchwizard.code.scan import scan_code, scan_sources
-from launchwizard.config import load_sprint
 from launchwizard.demo import fakesecrets
 from launchwizard.demo.gitrepo import Commit, build_repo
 from launchwizard.demo.product import build_demo_product
@@ -26,6 +25,7 @@ from launchwizard.results import Severity, Status
 from launchwizard.secrets.policy import POLICY_FILE
 from launchwizard.tui.widgets.evidence import finding_text
 from tests.test_ci_formats import validate_sarif
+from tests.test_secrets_cli import repo_sprint
 
 LEAKY_PY = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
 DB_TS = "import { Pool } from 'pg';\nexport function getDb() {\n  return new Pool();\n}\n"
@@ -241,18 +241,6 @@ def test_git_listing_keeps_ignored_files_out(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- the checks
-
-
-def repo_sprint(tmp_path: Path, repo: str | None):
-    document: dict[str, object] = {
-        "sprint": {"client": "Acme", "canonical": "https://www.acme.test/"},
-        "domains": {"apex": "acme.test", "hosts": ["www.acme.test"]},
-    }
-    if repo is not None:
-        document["repo"] = {"path": repo}
-    path = tmp_path / "sprint.toml"
-    path.write_text(tomli_w.dumps(document), encoding="utf-8")
-    return load_sprint(path)
 
 
 @pytest.fixture(scope="module")

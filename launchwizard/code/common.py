@@ -27,8 +27,8 @@ def py_kwarg(*names: str) -> Config:
     }
 
 
-def py_kwarg_is(name: str, value_kind: str) -> Config:
-    """A Python call with `name=<value of this node kind>` (e.g. `timeout=None`)."""
+def py_kwarg_where(name: str, value: Config) -> Config:
+    """A Python call with `name=<a value that satisfies the rule>`."""
     return {
         "has": {
             "field": "arguments",
@@ -36,27 +36,21 @@ def py_kwarg_is(name: str, value_kind: str) -> Config:
                 "kind": "keyword_argument",
                 "all": [
                     {"has": {"field": "name", "regex": words(name)}},
-                    {"has": {"field": "value", "kind": value_kind}},
+                    {"has": {"field": "value", **value}},
                 ],
             },
         }
     }
+
+
+def py_kwarg_is(name: str, value_kind: str) -> Config:
+    """A Python call with `name=<value of this node kind>` (e.g. `timeout=None`)."""
+    return py_kwarg_where(name, {"kind": value_kind})
 
 
 def py_kwarg_value(name: str, value_regex: str) -> Config:
     """A Python call with `name=<value whose text matches>`."""
-    return {
-        "has": {
-            "field": "arguments",
-            "has": {
-                "kind": "keyword_argument",
-                "all": [
-                    {"has": {"field": "name", "regex": words(name)}},
-                    {"has": {"field": "value", "regex": value_regex}},
-                ],
-            },
-        }
-    }
+    return py_kwarg_where(name, {"regex": value_regex})
 
 
 PY_SPLAT: Config = {"has": {"field": "arguments", "has": {"kind": "dictionary_splat"}}}
@@ -226,3 +220,13 @@ def js_options_without(position: int, *keys: str) -> Config:
     """The call either stops before `position` or passes there an object literal without `keys`
     (an options object held in a variable cannot be read, so it is not reported)."""
     return {"any": [js_args_at_most(position - 1), js_arg(position, js_object_without(*keys))]}
+
+
+FASTAPI_HANDLER = (
+    "from fastapi import FastAPI\napp = FastAPI()\n@app.post('/chat')\nasync def chat(body: dict):\n"
+)
+
+
+def in_fastapi_handler(code: str) -> str:
+    """A rule example: these lines as the body of a FastAPI request handler."""
+    return FASTAPI_HANDLER + "".join(f"    {line}\n" for line in code.splitlines())

@@ -9,11 +9,14 @@ about errors from its users.
 
 from __future__ import annotations
 
-from launchwizard.code.common import js_call, py_call, words
-from launchwizard.code.model import JS_FAMILY, PYTHON, Example, RepoRule, Rule
+from functools import partial
+
+from launchwizard.code.common import in_fastapi_handler, js_call, py_call, words
+from launchwizard.code.model import JS_FAMILY, PYTHON, Example, RepoRule, Rule, fact_rule
 from launchwizard.results import Severity
 
 CHECK = "code.errors"
+_fact = partial(fact_rule, CHECK)
 BROAD_EXCEPT = r"^except(?:\s+\(?\s*(?:Exception|BaseException)\s*\)?(?:\s+as\s+\w+)?)?\s*:"
 PY_NOTHING_DONE = {
     "any": [
@@ -74,36 +77,7 @@ ERROR_HANDLER_OR_500 = r"\.(?:exception_handler|errorhandler)\(\s*(?:Exception|B
 REFERENCE_PY = "Python docs: Errors and Exceptions; OWASP Logging Cheat Sheet"
 REFERENCE_JS = "ESLint: no-empty (catch blocks); OWASP Logging Cheat Sheet"
 
-PY_APP = "from fastapi import FastAPI\napp = FastAPI()\n@app.post('/chat')\nasync def chat(body: dict):\n"
 JS_ROUTE = "app/api/chat/route.ts"
-
-
-def _py(code: str) -> str:
-    return PY_APP + "".join(f"    {line}\n" for line in code.splitlines())
-
-
-def _fact(
-    rule_id: str,
-    fact: str,
-    languages: tuple,
-    pattern: dict,
-    keywords: tuple[str, ...],
-    examples: tuple[Example, ...],
-    requires: tuple = (),
-) -> Rule:
-    return Rule(
-        id=rule_id,
-        check=CHECK,
-        languages=languages,
-        pattern=pattern,
-        message=fact,
-        fix="",
-        severity=Severity.INFO,
-        keywords=keywords,
-        fact=fact,
-        examples=examples,
-        requires=requires,
-    )
 
 
 FACTS: tuple[Rule, ...] = (
@@ -312,7 +286,9 @@ FINDINGS: tuple[Rule, ...] = (
         examples=(
             Example("try:\n    send()\nexcept Exception:\n    pass\n"),
             Example("for x in xs:\n    try:\n        send(x)\n    except:\n        continue\n"),
-            Example(_py("try:\n    return await answer(body)\nexcept BaseException as e:\n    ...")),
+            Example(
+                in_fastapi_handler("try:\n    return await answer(body)\nexcept BaseException as e:\n    ...")
+            ),
             Example(
                 "try:\n    send()\nexcept Exception:\n    logger.exception('send failed')\n    pass\n", 0
             ),
@@ -388,7 +364,7 @@ FINDINGS: tuple[Rule, ...] = (
         scope="request",
         examples=(
             Example(
-                _py(
+                in_fastapi_handler(
                     "try:\n    return await answer(body)\nexcept Exception as e:\n"
                     "    return {'error': str(e)}"
                 )
@@ -399,7 +375,7 @@ FINDINGS: tuple[Rule, ...] = (
                 1,
             ),
             Example(
-                _py(
+                in_fastapi_handler(
                     "try:\n    return await answer(body)\nexcept Exception:\n"
                     "    return JSONResponse({'e': 1}, status_code=500)"
                 ),

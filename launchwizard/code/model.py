@@ -67,6 +67,30 @@ class Rule:
     fact: str = ""
 
 
+def fact_rule(
+    check: str,
+    rule_id: str,
+    fact: str,
+    languages: tuple[Language, ...],
+    pattern: Mapping[str, Any],
+    keywords: tuple[str, ...],
+    examples: tuple[Example, ...],
+) -> Rule:
+    """A rule that records a fact about the repository (no finding, no fix of its own)."""
+    return Rule(
+        id=rule_id,
+        check=check,
+        languages=languages,
+        pattern=pattern,
+        message=fact,
+        fix="",
+        severity=Severity.INFO,
+        keywords=keywords,
+        fact=fact,
+        examples=examples,
+    )
+
+
 @dataclass(frozen=True)
 class RepoRule:
     """A finding about the repository as a whole: something in use (`when`, a fact) without

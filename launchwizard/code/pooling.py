@@ -10,7 +10,7 @@ the fix, not a finding.
 
 from __future__ import annotations
 
-from launchwizard.code.common import js_call, js_import, js_new, py_call, py_import
+from launchwizard.code.common import in_fastapi_handler, js_call, js_import, js_new, py_call, py_import
 from launchwizard.code.model import JS_FAMILY, PYTHON, Example, Rule
 from launchwizard.results import Severity
 
@@ -69,12 +69,7 @@ JS_SINGLETON_GUARD = {
 }
 """`globalThis.prisma ?? new PrismaClient()`, `client ??= createClient()`, `if (!pool) pool = ...`."""
 
-PY_HANDLER = "from fastapi import FastAPI\napp = FastAPI()\n@app.post('/chat')\nasync def chat(body: dict):\n"
 JS_ROUTE = "app/api/chat/route.ts"
-
-
-def _py(code: str) -> str:
-    return PY_HANDLER + "".join(f"    {line}\n" for line in code.splitlines())
 
 
 def _route(imports: str, body: str) -> str:
@@ -106,23 +101,31 @@ RULES: tuple[Rule, ...] = (
         requires=(py_import("sqlalchemy", "sqlmodel"),),
         scope="request",
         examples=(
-            Example("from sqlalchemy import create_engine\n" + _py("engine = create_engine(URL)\nreturn {}")),
+            Example(
+                "from sqlalchemy import create_engine\n"
+                + in_fastapi_handler("engine = create_engine(URL)\nreturn {}")
+            ),
             Example(
                 "from fastapi import FastAPI\nfrom sqlalchemy import create_engine\napp = FastAPI()\n"
                 "def get_engine():\n    return create_engine(URL)\n"
                 "@app.get('/items')\ndef items():\n    return get_engine().connect()\n"
             ),
             Example(
-                "from sqlalchemy import create_engine\nengine = create_engine(URL)\n" + _py("return {}"), 0
+                "from sqlalchemy import create_engine\nengine = create_engine(URL)\n"
+                + in_fastapi_handler("return {}"),
+                0,
             ),
             Example(
                 "from functools import lru_cache\nfrom sqlalchemy import create_engine\n@lru_cache\n"
-                "def get_engine():\n    return create_engine(URL)\n" + _py("return get_engine()"),
+                "def get_engine():\n    return create_engine(URL)\n"
+                + in_fastapi_handler("return get_engine()"),
                 0,
             ),
             Example(
                 "from sqlalchemy import create_engine\n_engine = None\n"
-                + _py("global _engine\nif _engine is None:\n    _engine = create_engine(URL)\nreturn {}"),
+                + in_fastapi_handler(
+                    "global _engine\nif _engine is None:\n    _engine = create_engine(URL)\nreturn {}"
+                ),
                 0,
             ),
             Example(
@@ -165,10 +168,12 @@ RULES: tuple[Rule, ...] = (
         scope="request",
         examples=(
             Example(
-                "import asyncpg\n" + _py("conn = await asyncpg.connect(DSN)\nreturn await conn.fetch(q)")
+                "import asyncpg\n"
+                + in_fastapi_handler("conn = await asyncpg.connect(DSN)\nreturn await conn.fetch(q)")
             ),
             Example(
-                "import psycopg\n" + _py("with psycopg.connect(DSN) as conn:\n    return conn.execute(q)")
+                "import psycopg\n"
+                + in_fastapi_handler("with psycopg.connect(DSN) as conn:\n    return conn.execute(q)")
             ),
             Example(
                 "import asyncpg\nfrom fastapi import FastAPI\napp = FastAPI()\npool = None\n"
@@ -177,7 +182,9 @@ RULES: tuple[Rule, ...] = (
                 0,
             ),
             Example(
-                "import asyncpg\n" + _py("async with request.app.state.pool.acquire() as c:\n    return 1"), 0
+                "import asyncpg\n"
+                + in_fastapi_handler("async with request.app.state.pool.acquire() as c:\n    return 1"),
+                0,
             ),
         ),
     ),
@@ -207,11 +214,12 @@ RULES: tuple[Rule, ...] = (
         scope="request",
         examples=(
             Example(
-                "from pymongo import MongoClient\n" + _py("db = MongoClient(URI).app\nreturn db.x.find_one()")
+                "from pymongo import MongoClient\n"
+                + in_fastapi_handler("db = MongoClient(URI).app\nreturn db.x.find_one()")
             ),
             Example(
                 "from pymongo import MongoClient\nclient = MongoClient(URI)\n"
-                + _py("return client.app.x.find_one()"),
+                + in_fastapi_handler("return client.app.x.find_one()"),
                 0,
             ),
         ),
@@ -242,8 +250,12 @@ RULES: tuple[Rule, ...] = (
         requires=(py_import("redis", "aioredis"),),
         scope="request",
         examples=(
-            Example("import redis\n" + _py("r = redis.Redis.from_url(URL)\nreturn r.get('k')")),
-            Example("import redis\nr = redis.Redis.from_url(URL)\n" + _py("return r.get('k')"), 0),
+            Example(
+                "import redis\n" + in_fastapi_handler("r = redis.Redis.from_url(URL)\nreturn r.get('k')")
+            ),
+            Example(
+                "import redis\nr = redis.Redis.from_url(URL)\n" + in_fastapi_handler("return r.get('k')"), 0
+            ),
         ),
     ),
     Rule(

@@ -9,6 +9,8 @@ framework without a failure path into a finding.
 
 from __future__ import annotations
 
+from functools import partial
+
 from launchwizard.code.common import (
     PY_SPLAT,
     file_has,
@@ -21,38 +23,15 @@ from launchwizard.code.common import (
     py_kwarg_value,
     words,
 )
-from launchwizard.code.model import JS_FAMILY, PYTHON, Example, RepoRule, Rule
+from launchwizard.code.model import JS_FAMILY, PYTHON, Example, RepoRule, Rule, fact_rule
 from launchwizard.results import Severity
 
 CHECK = "code.retries"
+_fact = partial(fact_rule, CHECK)
 CELERY_TASK = r"^@\s*(?:shared_task|(?:celery|celery_app|app|capp|worker|tasks)\.task)\b"
 RQ_ENQUEUE = ("enqueue", "enqueue_call", "enqueue_in", "enqueue_at")
 CELERY_REFERENCE = "Celery: Tasks, Automatic retry for known exceptions"
 BULLMQ_REFERENCE = "BullMQ: Retrying failing jobs"
-
-
-def _fact(
-    rule_id: str,
-    fact: str,
-    languages: tuple,
-    pattern: dict,
-    keywords: tuple[str, ...],
-    examples: tuple[Example, ...],
-    requires: tuple = (),
-) -> Rule:
-    return Rule(
-        id=rule_id,
-        check=CHECK,
-        languages=languages,
-        pattern=pattern,
-        message=fact,
-        fix="",
-        severity=Severity.INFO,
-        keywords=keywords,
-        fact=fact,
-        examples=examples,
-        requires=requires,
-    )
 
 
 def _celery_decorator_with(*kwargs: str) -> dict:
