@@ -145,6 +145,8 @@ def test_demo_headless_audits_the_sample_product() -> None:
     assert "✗ FAIL  redirect.https      app.acme.test" in done.stdout
     assert "✗ FAIL  secrets.repo        acme-app" in done.stdout
     assert "✗ FAIL  secrets.bundle      www.acme.test" in done.stdout
+    for check in ("code.timeouts", "code.retries", "code.pooling", "code.errors"):
+        assert f"✗ FAIL  {check:<18}  acme-app" in done.stdout
     assert "LAUNCH DECISION: DELAY 24 HOURS" in done.stdout
     assert done.stderr == ""
 
