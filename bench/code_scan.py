@@ -40,18 +40,44 @@ ROOT_KIND = {"python": "module", "javascript": "program", "typescript": "program
 
 
 def export(source: Path, dest: Path) -> None:
-    """A git snapshot's HEAD (bare or not) or a plain directory's files, copied into `dest`."""
+    """The source files (by extension) of a git snapshot's HEAD, bare or not, or of a plain
+    directory, copied into `dest`. Blobs a snapshot left out (large binaries) are skipped."""
+    from launchwizard.code.files import EXTENSIONS
+
     dest.mkdir(parents=True)
     git_dir = source if (source / "HEAD").is_file() and (source / "objects").is_dir() else source / ".git"
-    if git_dir.is_dir():
-        archive = subprocess.run(
-            ["git", f"--git-dir={git_dir}", "archive", "--format=tar", "HEAD"],
-            check=True,
-            capture_output=True,
-        )
-        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
-    else:
+    if not git_dir.is_dir():
         shutil.copytree(source, dest, dirs_exist_ok=True, symlinks=True)
+        return
+    git = ["git", f"--git-dir={git_dir}"]
+    listing = subprocess.run([*git, "ls-tree", "-r", "-z", "HEAD"], check=True, capture_output=True).stdout
+    entries = []
+    for raw in listing.split(b"\0"):
+        if not raw:
+            continue
+        meta, name = raw.split(b"\t", 1)
+        mode, kind, sha = meta.split()
+        path = name.decode("utf-8", "surrogateescape")
+        if kind == b"blob" and mode != b"120000" and Path(path).suffix.lower() in EXTENSIONS:
+            entries.append((sha.decode(), path))
+    batch = subprocess.run(
+        [*git, "cat-file", "--batch"],
+        input="".join(f"{sha}\n" for sha, _ in entries).encode(),
+        check=True,
+        capture_output=True,
+    ).stdout
+    offset = 0
+    for _sha, path in entries:
+        header_end = batch.index(b"\n", offset)
+        header = batch[offset:header_end].split()
+        offset = header_end + 1
+        if header[-1] == b"missing":
+            continue
+        size = int(header[2])
+        target = dest / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(batch[offset : offset + size])
+        offset += size + 1
 
 
 def cli_rules(rules: list[Any]) -> str:

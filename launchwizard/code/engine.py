@@ -1,14 +1,16 @@
 """Runs the rule tables over one parsed file: prefilter, file conditions, matches, markers.
 
 The tree comes from ast-grep's tree-sitter grammars. A file whose tree holds an ERROR node
-(or a token the parser had to invent) does not parse and is skipped with a note rather
-than half-read: precision matters more than recall. Matches become candidates with their
+does not parse and is skipped with a note rather than half-read: precision matters more
+than recall. A file with matches is also skipped when the parser had to invent a token
+(a zero-width node, such as a missing parenthesis) to recover. Matches become candidates with their
 place, the code line (sanitised and redacted) and, for rules about request paths, the
 functions around them.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -25,27 +27,20 @@ MAX_CODE_CHARS = 160
 MARKER_LINES = 30
 """An allow marker counts on any of a match's first lines (a call spread over lines)."""
 REQUEST_AWARE_CHECKS = frozenset({"code.pooling", "code.errors"})
-HANDLER_HINTS = (
-    "@app.",
-    "@router.",
-    "@api.",
-    "@bp.",
-    "@blueprint.",
-    ".route(",
-    "views",
-    "request",
-    "req,",
-    "req:",
-    "(req",
-    "export async function",
-    "export function",
-    "export default",
-    "exports.handler",
-    "module.exports",
-    "export const",
-    "event, context",
+HANDLER_HINT = re.compile(
+    r"@\w+(?:\.\w+)*\.(?:get|post|put|patch|delete|head|options|route|api_route|websocket|exception_handler"
+    r"|errorhandler)\("
+    r"|@(?:\w+\.)?(?:api_view|require_http_methods|require_GET|require_POST|require_safe|csrf_exempt|login_required)"
+    r"|def (?:get|post|put|patch|delete|list|create|retrieve|update|destroy)\(self, request"
+    r"|def (?:lambda_)?handler\(event"
+    r"|\.(?:get|post|put|patch|delete|all|use|options|head|route|on)\(\s*['\"`]/"
+    r"|export\s+(?:async\s+)?function\s+(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|handler)\b"
+    r"|export\s+const\s+(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS|handler)\b"
+    r"|exports\.handler|export\s+default\s+(?:async\s+)?(?:function|\(|\{)"
 )
-"""Text that suggests a file may define request handlers; other files need no function table."""
+VIEWS_FILE = re.compile(r"(?:^|/)views?(?:\.py$|/)")
+"""Text that suggests a file defines request handlers (paths.py decides); other files need no
+function table unless a rule about request paths matched in them."""
 
 
 @dataclass(frozen=True)
@@ -110,11 +105,21 @@ class FileScanner:
         outcome = FileOutcome(source.path, source.language)
         rules = [r for r in self.by_language.get(source.language, []) if _prefilter(r, source.text)]
         root = SgRoot(source.text, source.language).root()
-        error = _parse_error(root, source.text)
+        error = root.find(kind="ERROR")
+        if error is None:
+            needs_table = self._match(root, rules, source, outcome)
+            if (outcome.candidates or outcome.facts) and source.text.strip():
+                error = root.find(regex="^$")
         if error is not None:
-            outcome.skipped = "does-not-parse"
+            outcome = FileOutcome(source.path, source.language, skipped="does-not-parse")
             outcome.note = f"{source.path}:{error.range().start.line + 1}: does not parse, skipped"
             return outcome
+        if needs_table or HANDLER_HINT.search(source.text) or VIEWS_FILE.search(source.path):
+            outcome.table = build_table(root, source.language, source.path)
+        return outcome
+
+    def _match(self, root: SgNode, rules: list[Rule], source: SourceFile, outcome: FileOutcome) -> bool:
+        """Run the rules that passed the prefilter; True when a match needs the function table."""
         lines = source.text.splitlines()
         conditions = _Conditions(root)
         needs_table = False
@@ -140,9 +145,7 @@ class FileScanner:
                     needs_table = True
                 code = self._code_line(lines, start.line)
                 outcome.candidates.append(Candidate(rule, start.line + 1, start.column + 1, code, chain))
-        if needs_table or any(hint in source.text for hint in HANDLER_HINTS):
-            outcome.table = build_table(root, source.language, source.path)
-        return outcome
+        return needs_table
 
     def _code_line(self, lines: list[str], index: int) -> str:
         raw = lines[index].strip() if index < len(lines) else ""
@@ -173,15 +176,6 @@ class _Conditions:
         if known is None:
             known = self.cache[key] = self.root.find(dict(config)) is not None  # type: ignore[call-overload]
         return known
-
-
-def _parse_error(root: SgNode, text: str) -> SgNode | None:
-    """Where the tree shows the file did not parse: an ERROR node, or a zero-width node
-    (a token tree-sitter inserted to recover, such as a missing parenthesis)."""
-    error = root.find(kind="ERROR")
-    if error is None and text.strip():
-        error = root.find(regex="^$")
-    return error
 
 
 def _prefilter(rule: Rule, text: str) -> bool:
