@@ -103,7 +103,7 @@ class FileScanner:
         from ast_grep_py import SgRoot
 
         outcome = FileOutcome(source.path, source.language)
-        rules = [r for r in self.by_language.get(source.language, []) if _prefilter(r, source.text)]
+        rules = [r for r in self.by_language.get(source.language, []) if _applies(r, source)]
         root = SgRoot(source.text, source.language).root()
         error = root.find(kind="ERROR")
         if error is None:
@@ -178,6 +178,9 @@ class _Conditions:
         return known
 
 
-def _prefilter(rule: Rule, text: str) -> bool:
-    """Cheap: a rule runs only where one of its keywords is in the text."""
-    return any(keyword in text for keyword in rule.keywords)
+def _applies(rule: Rule, source: SourceFile) -> bool:
+    """Cheap: a rule runs only where one of its keywords is in the text, outside the paths it
+    leaves alone."""
+    if rule.not_in_paths and re.search(rule.not_in_paths, source.path):
+        return False
+    return any(keyword in source.text for keyword in rule.keywords)

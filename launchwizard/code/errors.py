@@ -74,6 +74,8 @@ JS_LOGGED = {
 }
 ERROR_HANDLER_DECORATOR = r"\.(?:exception_handler|errorhandler)\(\s*(?:Exception|BaseException)\s*\)"
 ERROR_HANDLER_OR_500 = r"\.(?:exception_handler|errorhandler)\(\s*(?:Exception|BaseException|500)\s*\)"
+JS_STATEMENT = {"inside": {"kind": "expression_statement"}}
+"""The call is a statement of its own: its result (the fallback value) is thrown away."""
 REFERENCE_PY = "Python docs: Errors and Exceptions; OWASP Logging Cheat Sheet"
 REFERENCE_JS = "ESLint: no-empty (catch blocks); OWASP Logging Cheat Sheet"
 
@@ -436,6 +438,7 @@ FINDINGS: tuple[Rule, ...] = (
                             },
                         }
                     },
+                    {"any": [JS_STATEMENT, {"inside": {"kind": "await_expression", **JS_STATEMENT}}]},
                 ]
             }
         },
@@ -448,6 +451,8 @@ FINDINGS: tuple[Rule, ...] = (
             Example("sendWelcome(user).catch(() => {});\n"),
             Example("track(event).catch(() => null);\n"),
             Example("track(event).catch(noop);\n"),
+            Example("await track(event).catch(() => {});\n"),
+            Example("const meta = await pdf.getMetadata().catch(() => null);\n", 0),
             Example("track(event).catch((err) => console.error(err));\n", 0),
         ),
     ),

@@ -45,8 +45,9 @@ class Rule:
     library); `unless`: configs any match of which in the file silences the rule (the
     timeout set another way). `unless_facts`: repository facts that silence it (a default
     set once for the whole code base); `requires_facts`: facts one of which the repository
-    must have (the job framework the decorator belongs to). `fact`: a rule that records a fact (a framework in
-    use, an error-reporting hook) instead of a finding.
+    must have (the job framework the decorator belongs to). `not_in_paths`: a regex of file
+    paths the rule does not apply to (browser code for a server-side rule). `fact`: a rule
+    that records a fact (a framework in use, an error-reporting hook) instead of a finding.
     """
 
     id: str
@@ -63,6 +64,7 @@ class Rule:
     unless: tuple[Mapping[str, Any], ...] = ()
     unless_facts: tuple[str, ...] = ()
     requires_facts: tuple[str, ...] = ()
+    not_in_paths: str = ""
     scope: Scope = "any"
     fact: str = ""
 

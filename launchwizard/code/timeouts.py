@@ -31,6 +31,8 @@ from launchwizard.code.model import JS_FAMILY, PYTHON, Example, Rule
 from launchwizard.results import Severity
 
 CHECK = "code.timeouts"
+BROWSER_DIRS = r"(?:^|/)(?:frontend|client|public|static|components|hooks)/"
+"""Directories of code that runs in the browser (a single-page app's API client, components)."""
 REQUESTS_METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "request")
 HTTPX_CALLS = (*REQUESTS_METHODS, "stream", "Client", "AsyncClient")
 OPENAI_CLASSES = r"^(?:openai\.)?(?:Async)?(?:Azure)?OpenAI$"
@@ -66,6 +68,9 @@ JS_RACED = {
     }
 }
 JS_USE_CLIENT = file_has({"kind": "expression_statement", "regex": r"^['\"]use client['\"]"})
+JS_BROWSER_CODE = js_import("react", "react-dom", "vue", "svelte", "swr", "@tanstack/react-query", "preact")
+"""A component or hook file: its fetch runs in the browser, where a hung request is the user's,
+not a server worker's."""
 JS_RELATIVE_URL = js_arg(1, {"regex": r"^['\"`]/(?:[^/]|$)"})
 
 PY_NO_TIMEOUT = {"not": {"any": [py_kwarg("timeout"), PY_SPLAT, PY_GUARDED]}}
@@ -506,7 +511,8 @@ RULES: tuple[Rule, ...] = (
         severity=Severity.HIGH,
         keywords=("fetch(",),
         reference="MDN: AbortSignal.timeout()",
-        unless=(JS_USE_CLIENT,),
+        unless=(JS_USE_CLIENT, JS_BROWSER_CODE),
+        not_in_paths=BROWSER_DIRS,
         examples=(
             Example("const r = await fetch('https://api.example.com/v1/x');\n"),
             Example("await fetch(url, { method: 'POST', body });\n"),
@@ -519,6 +525,10 @@ RULES: tuple[Rule, ...] = (
             Example("await fetch(url, { ...init, method: 'POST' });\n", 0),
             Example("await fetch('/api/chat', { method: 'POST' });\n", 0),
             Example("'use client';\nexport async function send() { await fetch(url); }\n", 0),
+            Example(
+                "import { useState } from 'react';\nexport async function load() { return fetch(url); }\n", 0
+            ),
+            Example("export const load = () => fetch(url);\n", 0, path="frontend/src/api/index.ts"),
             Example("useEffect(() => { fetch(url).then(setData); }, []);\n", 0),
             Example("await Promise.race([fetch(url), timeout(5000)]);\n", 0),
         ),
