@@ -219,6 +219,7 @@ def test_code_lines_are_redacted_and_sanitised(tmp_path: Path) -> None:
         {
             "app/llm.py": f'from openai import OpenAI\nclient = OpenAI(api_key="{key}")\n',
             "app/esc.py": "import requests\nrequests.get(url)  # \x1b[31mred\x07\n",
+            "app/\x1b[2Jname.py": LEAKY_PY,
         },
     )
     scan = scan_repository(tmp_path)
@@ -226,6 +227,7 @@ def test_code_lines_are_redacted_and_sanitised(tmp_path: Path) -> None:
     assert key not in json.dumps([f.to_json() for f in scan.findings])
     assert shown["app/llm.py"].startswith('client = OpenAI(api_key="sk-') and "…#" in shown["app/llm.py"]
     assert "\\x1b[31mred\\x07" in shown["app/esc.py"] and "\x1b" not in shown["app/esc.py"]
+    assert "app/\\x1b[2Jname.py" in shown
 
 
 def test_git_listing_keeps_ignored_files_out(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from launchwizard.results import Severity
+from launchwizard.safe.terminal import safe_text
 
 Language = Literal["python", "javascript", "typescript", "tsx"]
 JS_FAMILY: tuple[Language, ...] = ("javascript", "typescript", "tsx")
@@ -188,7 +189,7 @@ class ReadStats:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
         examples = self.skipped_examples.setdefault(reason, [])
         if len(examples) < keep:
-            examples.append(path)
+            examples.append(safe_text(path))
 
     @property
     def total_read(self) -> int:

@@ -20,6 +20,7 @@ from launchwizard.code.files import SourceFile, SourceReader
 from launchwizard.code.model import CodeFinding, Fact, ReadStats, RepoRule, Rule, finding_fingerprint
 from launchwizard.code.paths import FileTable, on_request_path, reachable
 from launchwizard.code.tables import ALL_RULES, REPO_RULES
+from launchwizard.safe.terminal import safe_text
 
 MAX_NOTES = 20
 
@@ -181,7 +182,7 @@ def _finding(
         rule=rule.id,
         check=rule.check,
         severity=rule.severity,
-        path=outcome.path,
+        path=safe_text(outcome.path),
         line=candidate.line,
         column=candidate.column,
         code=candidate.code,
@@ -211,7 +212,7 @@ def _repo_findings(
                 rule=rule.id,
                 check=rule.check,
                 severity=rule.severity,
-                path=where.path,
+                path=safe_text(where.path),
                 line=where.line,
                 column=1,
                 code=where.code,
