@@ -36,6 +36,7 @@ COMMANDS = (
     "unseal",
     "spf",
     "secrets",
+    "code",
     "headers",
     "smoke",
     "eval",
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_unseal(commands)
     _add_spf(commands)
     _add_secrets(commands)
+    _add_code(commands)
     _add_headers(commands)
     _add_smoke(commands)
     _add_eval(commands)
@@ -238,6 +240,12 @@ def _add_secrets(commands: argparse._SubParsersAction) -> None:
     add_parser(commands)
 
 
+def _add_code(commands: argparse._SubParsersAction) -> None:
+    from launchwizard.commands.code import add_parser
+
+    add_parser(commands)
+
+
 def _add_smoke(commands: argparse._SubParsersAction) -> None:
     from launchwizard.commands.smoke import add_parser
 
@@ -324,6 +332,10 @@ def _command(name: str) -> Callable[[argparse.Namespace], int]:
         from launchwizard.commands.secrets import secrets
 
         return secrets
+    if name == "code":
+        from launchwizard.commands.code import code
+
+        return code
     if name == "headers":
         from launchwizard.commands.headers import headers
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -145,6 +146,8 @@ def test_demo_headless_audits_the_sample_product() -> None:
     assert "✗ FAIL  redirect.https      app.acme.test" in done.stdout
     assert "✗ FAIL  secrets.repo        acme-app" in done.stdout
     assert "✗ FAIL  secrets.bundle      www.acme.test" in done.stdout
+    for check in ("code.timeouts", "code.retries", "code.pooling", "code.errors"):
+        assert re.search(rf"✗ FAIL  {re.escape(check)} +acme-app ", done.stdout), check
     assert "LAUNCH DECISION: DELAY 24 HOURS" in done.stdout
     assert done.stderr == ""
 

@@ -673,6 +673,67 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "monitor: the first outage is reported by a customer."
         ),
     ),
+    # The product's code, read for its own discipline (launchwizard.code): one shared scan.
+    CheckSpec(
+        "code.timeouts",
+        "perf",
+        "Every outbound HTTP and LLM call has an explicit timeout",
+        Severity.HIGH,
+        "repo",
+        lazy("launchwizard.checks.codecheck", "timeouts"),
+        ("Requests: Timeouts", "openai-python / openai-node: Timeouts", "MDN: AbortSignal.timeout()"),
+        why=(
+            "The chatbot's first failure in production is a third-party call that never answers: without a "
+            "timeout the request holds a worker until the user gives up, and the pile-up takes the app down."
+        ),
+        budget_s=120.0,
+    ),
+    CheckSpec(
+        "code.retries",
+        "core",
+        "Background jobs retry with backoff and have a dead-letter path",
+        Severity.MEDIUM,
+        "repo",
+        lazy("launchwizard.checks.codecheck", "retries"),
+        ("Celery: Tasks, retrying", "RQ: Retrying failed jobs", "BullMQ: Retrying failing jobs"),
+        why=(
+            "A job that fails once on a provider's hiccup is lost unless it runs again later, and one that "
+            "fails for good vanishes unless it lands where someone sees it."
+        ),
+        budget_s=120.0,
+    ),
+    CheckSpec(
+        "code.pooling",
+        "core",
+        "Database clients are created once per process, not per request",
+        Severity.HIGH,
+        "repo",
+        lazy("launchwizard.checks.codecheck", "pooling"),
+        (
+            "SQLAlchemy: Connection Pooling",
+            "Prisma: a single PrismaClient instance",
+            "node-postgres: Pooling",
+        ),
+        why=(
+            "A client built per request opens new connections every time: the database's connection limit "
+            "is hit under the first real traffic, and every request pays a fresh handshake."
+        ),
+        budget_s=120.0,
+    ),
+    CheckSpec(
+        "code.errors",
+        "core",
+        "No silently swallowed errors on request paths; an error-reporting hook exists",
+        Severity.MEDIUM,
+        "repo",
+        lazy("launchwizard.checks.codecheck", "errors"),
+        ("OWASP Logging Cheat Sheet", "ESLint: no-empty", "RFC 9110 §15.6 (5xx Server Error)"),
+        why=(
+            "A swallowed exception turns an outage into a quiet wrong answer: users see nothing useful, "
+            "the logs show nothing, and nobody is alerted until customers complain."
+        ),
+        budget_s=120.0,
+    ),
 )
 
 CHECK_IDS: tuple[str, ...] = tuple(spec.id for spec in REGISTRY)

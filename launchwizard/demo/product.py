@@ -3,7 +3,11 @@
 The demo audits a repository with the classic leaks: a `.env` with live keys committed
 and later deleted (still in history: rotate), a Slack webhook still in the code, a
 secret in a `NEXT_PUBLIC_` variable, a variable production does not set, and logs that
-hold a bearer token, customer e-mails, a card number and chat prompts. Everything is made
+hold a bearer token, customer e-mails, a card number and chat prompts. Its code has the
+usual gaps in discipline: an OpenAI client and a `requests` call without timeouts, a
+`fetch` without an abort signal, a database engine and a PrismaClient made per request,
+a Celery task without retries or a failure handler, errors swallowed in both handlers,
+and no error tracker initialised. Everything is made
 up (launchwizard.demo.fakesecrets) and built on first use, then left as the operator
 edits it.
 """
@@ -87,6 +91,80 @@ _WIDGET = """export function startChat() {
 """
 
 
+_LLM = """\"\"\"The model call behind the chat answers, and the documents it reads.\"\"\"
+
+import requests
+from openai import OpenAI
+
+client = OpenAI()
+
+
+def complete(prompt):
+    reply = client.chat.completions.create(
+        model="gpt-4o-mini", messages=[{"role": "user", "content": prompt}]
+    )
+    return reply.choices[0].message.content
+
+
+def fetch_document(url):
+    return requests.get(url).text
+"""
+
+_API = """\"\"\"HTTP routes of the chat API.\"\"\"
+
+from fastapi import FastAPI
+from sqlalchemy import create_engine, text
+
+from app.llm import complete
+
+app = FastAPI()
+
+
+def history_engine():
+    return create_engine("sqlite:///history.db")
+
+
+@app.post("/v1/chat")
+async def chat(body: dict):
+    try:
+        with history_engine().connect() as db:
+            db.execute(text("insert into turns (prompt) values (:p)"), {"p": body["message"]})
+    except Exception:
+        pass
+    return {"reply": {"text": complete(body["message"])}}
+"""
+
+_TASKS = """\"\"\"Background jobs: the documents customers upload are indexed here.\"\"\"
+
+from celery import Celery
+
+from app.llm import fetch_document
+
+celery = Celery("acme", broker="redis://localhost:6379/0")
+
+
+@celery.task
+def index_document(url):
+    return len(fetch_document(url))
+"""
+
+_ROUTE = """import { PrismaClient } from "@prisma/client";
+
+export async function POST(req) {
+  const prisma = new PrismaClient();
+  const { message } = await req.json();
+  try {
+    await prisma.turn.create({ data: { message } });
+  } catch (e) {}
+  const upstream = await fetch("https://answers.acme-assist.test/v1/answer", {
+    method: "POST",
+    body: JSON.stringify({ message }),
+  });
+  return Response.json(await upstream.json());
+}
+"""
+
+
 def _dot_env() -> str:
     return "\n".join(
         (
@@ -102,7 +180,8 @@ def _dot_env() -> str:
 
 
 def commits() -> list[Commit]:
-    """The product's history: a first version, a `.env` committed by mistake, its removal."""
+    """The product's history: a first version, a `.env` committed by mistake, its removal,
+    then the chat routes and jobs."""
     first = {
         "README.md": _README,
         ".env.example": _ENV_EXAMPLE,
@@ -119,6 +198,15 @@ def commits() -> list[Commit]:
             message="Send alerts to Slack",
         ),
         Commit(files={".env": None, ".gitignore": _GITIGNORE}, message="Stop tracking .env"),
+        Commit(
+            files={
+                "app/llm.py": _LLM,
+                "app/api.py": _API,
+                "app/tasks.py": _TASKS,
+                "web/app/api/chat/route.ts": _ROUTE,
+            },
+            message="Chat API routes, document indexing jobs and the web chat route",
+        ),
     ]
 
 

@@ -29,6 +29,8 @@ PROBLEMS_KEY = "problems"
 """Evidence key of a check's list of problems ({level, message}): shown as a list first."""
 VARIABLES_KEY = "variables"
 """Evidence key of environment variable rows (config.env): shown as one table."""
+SITES_KEY = "sites"
+"""Evidence key of code sites (the code.* checks): place and rule, the code line, the fix."""
 MAX_FINDING_ROWS = 50
 MAX_CELL = 120
 """Cells longer than this are cut with an ellipsis (a received 64 KB CSP stays one line)."""
@@ -187,6 +189,26 @@ def finding_rows(findings: Any) -> list[str] | None:
     return lines
 
 
+def site_lines(sites: Any) -> list[str] | None:
+    """Code sites, three lines each: severity, place and rule; the code line (already
+    sanitised and redacted by the scan); the fix. None when the evidence is not that shape."""
+    if not sites or not isinstance(sites, list):
+        return None
+    if not all(isinstance(item, dict) and "rule" in item and "code" in item for item in sites):
+        return None
+    lines = []
+    for item in sites[:MAX_FINDING_ROWS]:
+        place = f"{item.get('path', '')}:{item.get('line', '')}"
+        path_note = {True: "  (request path)", False: "  (not on a request path)"}
+        where = path_note.get(item.get("request_path"), "")
+        lines.append(f"{str(item.get('severity', '')).upper():<7} {place}  {item['rule']}{where}")
+        lines.append(f"        {_cell(item['code'])}")
+        lines.append(f"        fix: {item.get('fix', '')}")
+    if len(sites) > MAX_FINDING_ROWS:
+        lines.append(f"… and {len(sites) - MAX_FINDING_ROWS} more (launchwizard code lists them all)")
+    return lines
+
+
 def problem_lines(problems: Any) -> list[str] | None:
     """A check's problems, one line each with its level, or None when not that shape."""
     if not problems or not isinstance(problems, list):
@@ -309,6 +331,7 @@ def _tables(text: Text, evidence: dict[str, Any]) -> tuple[str, ...]:
         (PROBLEMS_KEY, "Problems", problem_lines),
         (FINDINGS_KEY, "Findings (values redacted)", finding_rows),
         (VARIABLES_KEY, "Variables", variable_rows),
+        (SITES_KEY, "Code sites (file:line, the code, the fix)", site_lines),
     )
     for key, heading, render in sections:
         value = evidence.get(key)
