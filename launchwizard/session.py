@@ -23,8 +23,9 @@ from launchwizard.decision import Decision, awaits_audit, decide, rank_risks
 from launchwizard.errors import UserError
 from launchwizard.results import Result, Status
 from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem, Stage
+from launchwizard.state.atomic import sweep_temporary_files
 from launchwizard.state.model import InvalidChange, SprintState, now_utc
-from launchwizard.state.runs import current_results, load_run, save_run
+from launchwizard.state.runs import current_results, load_run, runs_dir, save_run
 from launchwizard.state.statefile import (
     Recovered,
     StateFileError,
@@ -82,6 +83,8 @@ class Session:
         self.sprint = sprint
         self.store = store
         self.clock = clock
+        for directory in (sprint.state_dir, runs_dir(sprint.state_dir)):
+            sweep_temporary_files(directory)
         outcome = load_or_recover(sprint.state_dir)
         self.recovered: Recovered | None = outcome if isinstance(outcome, Recovered) else None
         self.state: SprintState = outcome.state if isinstance(outcome, Recovered) else outcome

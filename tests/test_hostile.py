@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import json
 import sys
 import warnings
 from collections.abc import AsyncIterator
@@ -280,3 +281,28 @@ def test_memory_stays_bounded_against_endless_bodies(make_sprint: Any) -> None:
     results = json.loads(done.stdout)["results"]
     assert {r["check"] for r in results} == set(readers)
     assert all("internal error" not in r["summary"] for r in results)
+
+
+async def test_urls_a_page_names_are_held_to_its_network(make_sprint: Any) -> None:
+    """Scripts, the widget, preloads, images, chunks and source maps named at cloud metadata, a
+    10.x address or a name resolving there are refused before any connection, like redirects."""
+    sprint = make_sprint(
+        ["namer.hostile.test"],
+        apex="hostile.test",
+        canonical="https://namer.hostile.test/",
+        endpoints={"homepage": "https://namer.hostile.test/"},
+    )
+    checks = ("core.widget", "perf.cache", "perf.bundle", "secrets.bundle")
+    LOOPBACK_ONLY.outside.clear()
+    LOOPBACK_ONLY.active = True
+    try:
+        report = await Runner(sprint, [spec for spec in REGISTRY if spec.id in checks]).run()
+    finally:
+        LOOPBACK_ONLY.active = False
+    assert LOOPBACK_ONLY.outside == [], f"connections beyond loopback: {set(LOOPBACK_ONLY.outside)}"
+    text = json.dumps([r.to_json() for r in report.results])
+    for named in ("169.254.169.254", "internal.hostile.test", "10.20.30.40"):
+        assert f"{named}" in text and "refused" in text, named
+    assert text.count("may not lead the audit into an internal network") >= 6
+    for result in report.results:
+        assert "internal error" not in result.summary, result.summary

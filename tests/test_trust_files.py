@@ -311,3 +311,65 @@ async def test_a_log_damaged_part_way_is_not_a_pass(tmp_path: Path, run_check) -
     result = (await run_check(sprint, "logs.redaction"))["logs"]
     assert result.status == "warn", result.summary
     assert "not read to the end" in result.summary
+
+
+# ------------------------------------------------------------------ no stray files
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_an_interrupted_save_leaves_nothing_behind_at_the_next_start(sprint_toml: Path) -> None:
+    state_dir = sprint_toml.parent / ".launchwizard"
+    update_state(state_dir, lambda state: state.mark_na("release-notes", "internal tool"))
+    _good_run(state_dir)
+    pid = _dead_pid()
+    leftovers = [
+        state_dir / f".state.toml.{pid}.tmp",
+        state_dir / f".store.toml.{pid}.tmp",
+        runs_dir(state_dir) / f".run-20261201T000000.000000Z.json.{pid}.tmp",
+    ]
+    for path in leftovers:
+        path.write_text("half a save", encoding="utf-8")
+    in_flight = state_dir / f".state.toml.{os.getpid()}.tmp"
+    in_flight.write_text("a save in progress", encoding="utf-8")
+    run = launchwizard("item", "rollback-tested", "done", "--evidence", "4 min", cwd=sprint_toml.parent)
+    assert run.returncode == 0, run.stderr
+    again = launchwizard("check", "--only", "dns.caa", "--no-save", cwd=sprint_toml.parent)
+    assert "Traceback" not in again.stderr
+    _good_run(state_dir)
+    assert [p for p in leftovers if p.exists()] == [leftovers[1]] or [
+        p for p in leftovers if p.exists()
+    ] == []
+    assert in_flight.exists(), "another process's save in progress is left alone"
+    in_flight.unlink()
+
+
+def test_temporary_files_never_land_in_the_exported_pack(sprint_toml: Path) -> None:
+    out = sprint_toml.parent / "pack"
+    out.mkdir()
+    stray = out / f".README.md.{_dead_pid()}.tmp"
+    stray.write_text("half a pack file", encoding="utf-8")
+    run = launchwizard("export", "--out", str(out), cwd=sprint_toml.parent)
+    assert run.returncode == 0, run.stderr
+    assert sorted(p.name for p in out.iterdir() if p.name.endswith(".tmp")) == []
+    assert (out / "README.md").is_file()
+
+
+def test_the_wizard_session_clears_stray_files_when_it_opens(sprint_toml: Path, tmp_path: Path) -> None:
+    from launchwizard.session import Session
+
+    state_dir = sprint_toml.parent / ".launchwizard"
+    runs_dir(state_dir).mkdir(parents=True)
+    strays = [
+        state_dir / f".store.toml.{_dead_pid()}.tmp",
+        runs_dir(state_dir) / f".run-x.json.{_dead_pid()}.tmp",
+    ]
+    for path in strays:
+        path.write_text("x", encoding="utf-8")
+    sprint = load_sprint(sprint_toml)
+    Session(sprint, Store(sprint.state_dir, "launchwizard:trust", EncryptedFileKeyring(tmp_path / "k.enc")))
+    assert [p for p in strays if p.exists()] == []

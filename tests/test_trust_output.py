@@ -186,3 +186,48 @@ def test_a_known_secret_never_survives_the_pass(before: str, after: str) -> None
     redactor = Redactor()
     redactor.remember(secret)
     assert secret not in redactor.text(before + secret + after)
+
+
+# ------------------------------------------------------------------ sandboxed templates
+
+ESCAPES = [
+    "{{ cycler.__init__.__globals__.os.environ }}",
+    "{{ lipsum.__globals__['os'].environ }}",
+    "{{ ''.__class__.__mro__[1].__subclasses__() }}",
+    "{{ self.__init__.__globals__ }}",
+    "{{ client.__class__.__base__.__subclasses__() }}",
+    "{{ notes.append('tampered') }}{{ notes }}",
+    "{{ (files|list).pop() }}",
+]
+
+
+def test_custom_templates_cannot_reach_the_environment_or_internals(tmp_path: Path) -> None:
+    (tmp_path / "sprint.toml").write_text(
+        '[sprint]\nclient = "Acme"\ncanonical = "https://www.acme.test/"\n'
+        '[domains]\napex = "acme.test"\nhosts = ["www.acme.test"]\n',
+        encoding="utf-8",
+    )
+    secret = "passphrase-never-in-a-pack-5d1c"
+    env = {**os.environ, "LAUNCHWIZARD_PASSPHRASE": secret, "LAUNCHWIZARD_SEAL_PASSPHRASE": secret}
+    for number, escape in enumerate(ESCAPES):
+        templates = tmp_path / f"t{number}"
+        templates.mkdir()
+        (templates / "README.md.j2").write_text(f"# pack\n{escape}\n", encoding="utf-8")
+        out = tmp_path / f"pack{number}"
+        done = launchwizard(
+            env,
+            "export",
+            "--out",
+            str(out),
+            "--templates",
+            str(templates),
+            "--config",
+            str(tmp_path / "sprint.toml"),
+        )
+        assert done.returncode == 2, (escape, done.stdout, done.stderr)
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+        assert "sandbox" in done.stderr or "unsafe" in done.stderr, done.stderr
+        assert secret not in done.stdout + done.stderr
+        assert not out.exists() or all(
+            secret.encode() not in p.read_bytes() for p in out.rglob("*") if p.is_file()
+        )

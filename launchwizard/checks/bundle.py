@@ -174,8 +174,11 @@ class _Crawl:
         first_party: Callable[[str], bool],
         deadline: float,
         scan: SiteScan,
+        origin: str,
     ) -> None:
         self.http = http
+        self.origin = origin
+        """The server that sent the page: every script, chunk and map it leads to is held to its network."""
         self.scanner = scanner
         self.first_party = first_party
         self.deadline = deadline
@@ -200,7 +203,9 @@ class _Crawl:
     async def fetch(self, url: str, row: Resource, max_body: int) -> Response | None:
         """GET with a few redirects; None (and the reason on `row`) when there is no usable body."""
         async with self._gate:
-            chain = await self.http.follow(url, max_redirects=ASSET_REDIRECTS, max_body=max_body)
+            chain = await self.http.follow(
+                url, max_redirects=ASSET_REDIRECTS, max_body=max_body, named_by=self.origin
+            )
         if chain.final is None:
             row.error = chain_reason(chain, ASSET_REDIRECTS)
             row.incomplete = chain.error_kind not in UNFOLLOWABLE
@@ -374,7 +379,9 @@ async def scan_site(
         )
         return scan
     page_host = _host(page.url)
-    crawl = _Crawl(http, scanner, lambda u: is_first_party(u, page_host, apex), deadline, scan)
+    crawl = _Crawl(
+        http, scanner, lambda u: is_first_party(u, page_host, apex), deadline, scan, page.address or ""
+    )
     scripts = await crawl.page(page)
     await crawl.scripts(scripts)
     scan.sort_findings()

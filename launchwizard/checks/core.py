@@ -150,7 +150,7 @@ async def widget(ctx: CheckContext) -> list[Result]:
     loaded = await landing_page(ctx)
     if isinstance(loaded, str):
         return [ctx.result(Status.ERROR, loaded)]
-    page_url, page = loaded
+    page_url, page, origin = loaded
     configured = ctx.sprint.endpoints.get("widget")
     found = find_widget(page.scripts, page_url, configured.url if configured else None)
     scripts = [
@@ -167,7 +167,7 @@ async def widget(ctx: CheckContext) -> list[Result]:
                 severity=Severity.LOW,
             )
         ]
-    await _fetch_widget(ctx, found)
+    await _fetch_widget(ctx, found, None if configured and found.url == configured.url else origin)
     evidence: dict[str, Any] = {
         "url": page_url,
         "widget": {
@@ -181,9 +181,10 @@ async def widget(ctx: CheckContext) -> list[Result]:
     return [_widget_verdict(ctx, found, evidence)]
 
 
-async def _fetch_widget(ctx: CheckContext, found: Widget) -> None:
+async def _fetch_widget(ctx: CheckContext, found: Widget, named_by: str | None) -> None:
+    """The widget script; held to the page's network when the page named it (not sprint.toml)."""
     try:
-        response = await ctx.net.http.request("GET", found.url, max_body=WIDGET_MAX_BODY)
+        response = await ctx.net.http.request("GET", found.url, max_body=WIDGET_MAX_BODY, named_by=named_by)
     except FetchError as exc:
         found.problem = exc.message
         return

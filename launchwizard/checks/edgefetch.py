@@ -9,6 +9,7 @@ round of requests per host however many checks look at them.
 from __future__ import annotations
 
 import asyncio
+from typing import NamedTuple
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.config.derived import homepage_url
@@ -28,9 +29,18 @@ async def home_chains(ctx: CheckContext, host: str) -> tuple[Chain, Chain]:
     return https, http
 
 
-async def landing_page(ctx: CheckContext) -> tuple[str, PageFacts] | str:
-    """The landing page's final URL and HTML facts (shared by the core and perf checks), or
-    why it could not be read."""
+class LandingPage(NamedTuple):
+    """The landing page as the core and perf checks read it; `address` is the server that sent
+    it, which every URL the page names is held to (HttpClient's `named_by`)."""
+
+    url: str
+    facts: PageFacts
+    address: str
+
+
+async def landing_page(ctx: CheckContext) -> LandingPage | str:
+    """The landing page's final URL, HTML facts and server address (shared by the core and
+    perf checks), or why it could not be read."""
     url = homepage_url(ctx.sprint)
     chain = await ctx.net.http.follow_once(url, max_body=PAGE_MAX_BODY)
     final = chain.final
@@ -38,7 +48,7 @@ async def landing_page(ctx: CheckContext) -> tuple[str, PageFacts] | str:
         return f"could not load the landing page {url}: {chain.error or 'no answer'}"
     if final.status != 200:
         return f"could not load the landing page {url}: status {final.status}"
-    return final.url, read_page(final.header("content-type"), final.body)
+    return LandingPage(final.url, read_page(final.header("content-type"), final.body), final.address or "")
 
 
 def first_response(chain: Chain) -> Hop | None:

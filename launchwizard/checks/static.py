@@ -59,7 +59,7 @@ async def cache(ctx: CheckContext) -> list[Result]:
     page = await landing_page(ctx)
     if isinstance(page, str):
         return [ctx.result(Status.ERROR, page)]
-    page_url, facts = page
+    page_url, facts, origin = page
     names = [*(tag.src for tag in facts.scripts), *facts.assets]
     urls = list(dict.fromkeys(urljoin(page_url, name) for name in names))
     assets = [url for url in urls if _same_site(url, page_url)][:MAX_ASSETS]
@@ -69,16 +69,16 @@ async def cache(ctx: CheckContext) -> list[Result]:
                 Status.SKIPPED, "the landing page names no static files of its own", severity=Severity.INFO
             )
         ]
-    rows = await asyncio.gather(*(_sample_asset(ctx, url) for url in assets))
+    rows = await asyncio.gather(*(_sample_asset(ctx, url, origin) for url in assets))
     return [_cache_verdict(ctx, list(rows))]
 
 
-async def _sample_asset(ctx: CheckContext, url: str) -> dict[str, Any]:
+async def _sample_asset(ctx: CheckContext, url: str, origin: str) -> dict[str, Any]:
     """Fetch an asset twice (the first may warm the cache): its caching verdict and hits."""
     row: dict[str, Any] = {"url": url, "caching": "error", "why": "", "hits": 0, "sampled": 0}
     for _ in range(HIT_SAMPLES):
         try:
-            response = await ctx.net.http.request("GET", url, max_body=ASSET_MAX_BODY)
+            response = await ctx.net.http.request("GET", url, max_body=ASSET_MAX_BODY, named_by=origin)
         except FetchError as exc:
             row["why"] = exc.message
             return row
@@ -165,7 +165,7 @@ def decoded_size(body: bytes, encoding: str, cap: int) -> tuple[int, str | None]
     return total, None
 
 
-async def _weigh(ctx: CheckContext, script: Script) -> None:
+async def _weigh(ctx: CheckContext, script: Script, origin: str) -> None:
     try:
         response: Response = await ctx.net.http.request(
             "GET",
@@ -173,6 +173,7 @@ async def _weigh(ctx: CheckContext, script: Script) -> None:
             headers={"Accept-Encoding": ACCEPT_ENCODING},
             max_body=SCRIPT_MAX_TRANSFER,
             raw=True,
+            named_by=origin,
         )
     except FetchError as exc:
         script.problem = exc.message
@@ -194,7 +195,7 @@ async def bundle(ctx: CheckContext) -> list[Result]:
     page = await landing_page(ctx)
     if isinstance(page, str):
         return [ctx.result(Status.ERROR, page)]
-    page_url, facts = page
+    page_url, facts, origin = page
     urls = list(dict.fromkeys(urljoin(page_url, tag.src) for tag in facts.scripts))[:MAX_SCRIPTS]
     if not urls:
         summary = "the landing page loads no script files" + (
@@ -202,7 +203,7 @@ async def bundle(ctx: CheckContext) -> list[Result]:
         )
         return [ctx.result(Status.PASS, summary, severity=Severity.INFO)]
     scripts = [Script(url) for url in urls]
-    await asyncio.gather(*(_weigh(ctx, script) for script in scripts))
+    await asyncio.gather(*(_weigh(ctx, script, origin) for script in scripts))
     return [_bundle_verdict(ctx, scripts)]
 
 

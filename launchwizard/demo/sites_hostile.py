@@ -14,6 +14,8 @@ Scenarios (name: what it does):
   metadata     redirects to http://169.254.169.254/ (cloud metadata, link-local)
   private      redirects to internal.hostile.test, which resolves to 10.20.30.40
   fileredirect redirects to file:///etc/passwd
+  namer        a landing page whose scripts, chat widget, preloads, images, lazy chunks and
+               source map are named at cloud metadata, a 10.x address and internal.hostile.test
   silent / late / truncated / wrongid / servfail   DNS that never answers, answers after a
                minute, sets TC and then refuses TCP, answers under the wrong message id,
                or fails
@@ -32,6 +34,33 @@ METADATA_URL = "http://169.254.169.254/latest/meta-data/"
 INTERNAL_ADDRESS = "10.20.30.40"
 REDIRECTS = 50
 DNS_FAULTS = ("silent", "late", "truncated", "wrongid", "servfail")
+
+
+def _namer() -> Routes:
+    """A page that names everything a browser would load at internal addresses."""
+    from launchwizard.demo.model import ANY_PATH, Response
+
+    page = (
+        "<!doctype html><html><head><title>Namer</title>"
+        f'<script src="{METADATA_URL}app.js" defer></script>'
+        '<script src="https://internal.hostile.test/chat-widget.js" async></script>'
+        f'<script src="https://{INTERNAL_ADDRESS}/vendor.js" defer></script>'
+        '<link rel="preload" as="style" href="https://internal.hostile.test/site.css">'
+        '<link rel="stylesheet" href="/static/site.css">'
+        "</head><body><h1>Namer</h1>"
+        f'<img src="{METADATA_URL}logo.png" alt="">'
+        '<script src="/static/app.js" defer></script></body></html>\n'
+    )
+    app = (
+        'import("https://internal.hostile.test/chunk-1a2b.js");\n'
+        f"//# sourceMappingURL={METADATA_URL}app.js.map\n"
+    )
+    return {
+        "/": Response(200, page),
+        "/static/app.js": Response(200, app, "text/javascript"),
+        "/static/site.css": Response(200, "body{}", "text/css"),
+        ANY_PATH: Response(404, "not found", "text/plain"),
+    }
 
 
 def _chain() -> Routes:
@@ -62,6 +91,7 @@ def hostile_hosts() -> tuple[WebHost, ...]:
             **everywhere(Redirect(302, "https://internal.hostile.test/admin")),
         ),
         host("fileredirect.hostile.test", "127.53.7.7", **everywhere(Redirect(301, "file:///etc/passwd"))),
+        host("namer.hostile.test", "127.53.7.8", https=_namer()),
     )
 
 

@@ -237,15 +237,20 @@ class HttpClient:
         timeout_s: float | None = None,
         max_body: int | None = None,
         raw: bool = False,
+        named_by: str | None = None,
     ) -> Response:
         """One request, no redirects; the whole exchange ends within the deadline.
 
         A body that is slow or endless is cut at the deadline or the cap; the head still
         counts as the response. `raw` keeps the body as transferred (still compressed) for
-        the checks that weigh what crosses the network. Raises FetchError when no response
-        head arrived.
+        the checks that weigh what crosses the network. `named_by` is the address of the
+        server whose page named this URL (a script, a preload, a chunk, a source map): the
+        URL may not lead into a more internal network than that server, as a redirect may
+        not. Raises FetchError when no response head arrived.
         """
         target = self.effective_url(url)
+        if named_by is not None:
+            await self._refuse_inward(named_by, url, "the page names")
         deadline = self.timeout_s if timeout_s is None else timeout_s
         cap = self.max_body if max_body is None else max_body
         started = time.perf_counter()
@@ -299,8 +304,10 @@ class HttpClient:
         max_redirects: int = DEFAULT_MAX_REDIRECTS,
         method: str = "GET",
         max_body: int | None = None,
+        named_by: str | None = None,
     ) -> Chain:
-        """Follow redirects by hand, recording each hop; stop on loops, bad schemes, errors."""
+        """Follow redirects by hand, recording each hop; stop on loops, bad schemes, errors.
+        `named_by` as for `request`: the whole chain is held to the naming server's network."""
         chain = Chain(start=url)
         seen: set[str] = set()
         current = url
@@ -316,7 +323,9 @@ class HttpClient:
             hop = Hop(url=current)
             chain.hops.append(hop)
             try:
-                response = await self.request(method, current, max_body=max_body)
+                response = await self.request(
+                    method, current, max_body=max_body, named_by=named_by if len(chain.hops) == 1 else None
+                )
             except FetchError as exc:
                 hop.error = exc.message
                 chain.error_kind, chain.error = exc.kind, exc.message
@@ -329,21 +338,25 @@ class HttpClient:
             hop.location = location
             try:
                 current = resolve_location(current, location)
-                await self._refuse_inward(chain, current)
+                await self._refuse_inward(named_by or chain.hops[0].address, current, "a redirect leads")
             except FetchError as exc:
                 chain.error_kind, chain.error = exc.kind, exc.message
                 return chain
 
-    async def _refuse_inward(self, chain: Chain, target: str) -> None:
-        """Refuse a redirect into a more internal network than the chain started in.
+    async def _refuse_inward(self, origin: str | None, target: str, how: str) -> None:
+        """Refuse a URL that leads into a more internal network than `origin`, the address of
+        the server that redirected to it or whose page named it.
 
         A public site that redirects to 169.254.169.254 (cloud metadata), 10.0.0.0/8 or
-        localhost would turn the audit into a request forgery; a staging box or the lab,
-        which start internal, may redirect within their own kind of address.
+        localhost, or whose page names a script there, would turn the audit into a request
+        forgery; a staging box or the lab, which start internal, may stay within their own
+        kind of address. Link-local addresses are refused from anywhere.
         """
-        first = chain.hops[0].address if chain.hops else None
-        start = network_kind(first.rsplit(":", 1)[0].strip("[]")) if first else "public"
-        host = urlsplit(target).hostname or ""
+        start = network_kind(origin.rsplit(":", 1)[0].strip("[]")) if origin else "public"
+        try:
+            host = urlsplit(target).hostname or ""
+        except ValueError:
+            return
         try:
             addresses = await self._resolver.addresses(host)
         except DnsError:
@@ -353,8 +366,8 @@ class HttpClient:
             if kind == "link-local" or (kind != "public" and kind != start):
                 raise FetchError(
                     "internal-address",
-                    f"redirect to {host} ({address}, a {kind} address) refused: a redirect must not "
-                    f"lead from a {start} address into an internal network",
+                    f"{target[:120]} refused: {how} {host} ({address}, a {kind} address), and a "
+                    f"{start} server may not lead the audit into an internal network",
                 )
 
 

@@ -23,7 +23,7 @@ from launchwizard.errors import UserError
 from launchwizard.report.pack_context import FILES, PACK_FILES, PackInput, build_context
 from launchwizard.report.pack_views import PackFile
 from launchwizard.safe.markdown import FILTERS
-from launchwizard.state.atomic import ensure_private_dir, write_text_atomic
+from launchwizard.state.atomic import ensure_private_dir, sweep_temporary_files, write_text_atomic
 
 __all__ = ["FILES", "PACK_FILES", "PackInput", "PackTemplateError", "render_pack", "shipped_templates"]
 
@@ -53,11 +53,18 @@ def shipped_templates() -> jinja2.BaseLoader:
 
 def make_environment(templates_dir: Path | None = None) -> jinja2.Environment:
     """Strict undefined names, no HTML autoescape (our filters escape markdown), and the
-    custom directory in front of the shipped templates, file by file."""
+    custom directory in front of the shipped templates, file by file.
+
+    Templates run sandboxed (jinja2's immutable sandbox): a template from `--templates DIR`
+    is code someone else may have written, and it must not reach Python's internals, the
+    process environment or the keyring through the context; it only reads plain data.
+    """
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
     loaders: list[jinja2.BaseLoader] = [shipped_templates()]
     if templates_dir is not None:
         loaders.insert(0, jinja2.FileSystemLoader(templates_dir))
-    env = jinja2.Environment(
+    env = ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=False,
@@ -75,6 +82,7 @@ def render_pack(pack: PackInput, out_dir: Path, templates_dir: Path | None = Non
         raise PackTemplateError(str(templates_dir), None, "the templates directory does not exist")
     rendered = render_texts(pack, templates_dir)
     ensure_private_dir(out_dir)
+    sweep_temporary_files(out_dir)
     paths = []
     for pack_file, text in rendered:
         path = out_dir / pack_file.output
@@ -108,8 +116,12 @@ def render_file(env: jinja2.Environment, pack_file: PackFile, context: dict[str,
 
 def _problem(exc: Exception) -> str:
     """jinja2's own words name the variable (`'owner' is undefined`); others get the type."""
+    from jinja2.exceptions import SecurityError
+
     if isinstance(exc, jinja2.UndefinedError):
         return str(exc.message)
+    if isinstance(exc, SecurityError):
+        return f"refused by the template sandbox: {exc}"
     return f"{type(exc).__name__}: {exc}"
 
 

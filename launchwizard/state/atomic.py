@@ -68,6 +68,45 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise WriteError(path, _reason(exc)) from None
 
 
+def _temp_owner(name: str) -> int | None:
+    """The pid in a temporary file's name (".state.toml.4242.tmp"), or None for other files."""
+    parts = name.split(".")
+    if not name.startswith(".") or len(parts) < 4 or parts[-1] != "tmp" or not parts[-2].isdigit():
+        return None
+    return int(parts[-2])
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def sweep_temporary_files(directory: Path) -> list[Path]:
+    """Remove what saves interrupted by a crash or a kill left in `directory`: temporary files
+    whose writing process is gone. A save in progress elsewhere keeps its file. Returns what
+    was removed; a directory that cannot be listed is left alone."""
+    removed: list[Path] = []
+    try:
+        entries = list(directory.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        pid = _temp_owner(entry.name)
+        if pid is None or _alive(pid):
+            continue
+        with contextlib.suppress(OSError):
+            entry.unlink()
+            removed.append(entry)
+    return removed
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """write_atomic for UTF-8 text."""
     write_atomic(path, text.encode("utf-8"))

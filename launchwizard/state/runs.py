@@ -17,7 +17,7 @@ from launchwizard.decision import awaits_audit, decide, rank_risks
 from launchwizard.errors import UserError
 from launchwizard.results import Result
 from launchwizard.safe.files import MIB, read_capped
-from launchwizard.state.atomic import write_text_atomic
+from launchwizard.state.atomic import sweep_temporary_files, write_text_atomic
 
 RUNS_DIR = "runs"
 SCHEMA = "launchwizard.run/1"
@@ -204,7 +204,9 @@ def changes_since(previous: dict[str, Any], current: dict[str, Any]) -> list[dic
 
 
 def save_run(state_dir: Path, report: dict[str, Any], moment: datetime | None = None) -> Path:
-    """Save a run with its diff against every check's latest result; returns the new file."""
+    """Save a run with its diff against every check's latest result; returns the new file.
+    What an interrupted save left in runs/ is cleared first."""
+    sweep_temporary_files(runs_dir(state_dir))
     previous, _ = current_results(state_dir)
     document = dict(report)
     document["diff"] = diff_runs(previous, report).to_json()

@@ -20,7 +20,7 @@ from launchwizard.config.errors import ConfigError
 from launchwizard.config.load import parse_toml_text
 from launchwizard.config.locate import Locator
 from launchwizard.safe.files import MIB, read_capped
-from launchwizard.state.atomic import write_text_atomic
+from launchwizard.state.atomic import sweep_temporary_files, write_text_atomic
 from launchwizard.state.locking import locked
 from launchwizard.state.model import (
     ITEM_STATUSES,
@@ -105,6 +105,7 @@ def update_state(state_dir: Path, change: Callable[[SprintState], None]) -> Spri
     command and an open wizard) changing the sprint at once both keep their change. When
     `change` raises, nothing is written."""
     with locked(state_path(state_dir)):
+        sweep_temporary_files(state_dir)
         state = load_state(state_dir)
         change(state)
         save_state(state_dir, state)
