@@ -231,3 +231,50 @@ def test_custom_templates_cannot_reach_the_environment_or_internals(tmp_path: Pa
         assert not out.exists() or all(
             secret.encode() not in p.read_bytes() for p in out.rglob("*") if p.is_file()
         )
+
+
+async def test_the_wizard_shows_a_leaked_key_only_redacted(make_sprint, tmp_path: Path) -> None:
+    """The wizard runs the checks itself; every row of the stages that capture bodies, painted,
+    holds the key's redacted form and never the key."""
+    from launchwizard.session import Session
+    from launchwizard.store.crypto import ScryptParams
+    from launchwizard.store.filekeyring import EncryptedFileKeyring
+    from launchwizard.store.store import Store
+    from launchwizard.tui.app import LaunchWizardApp
+
+    site = "https://overshare.perf.test"
+    sprint = make_sprint(
+        ["overshare.perf.test"],
+        endpoints={
+            "homepage": f"{site}/",
+            "health": f"{site}/health",
+            "chat": {
+                "url": f"{site}/v1/chat",
+                "method": "POST",
+                "body": '{"message": "{{prompt}}"}',
+                "response_path": "reply.text",
+                "timeout_s": 5,
+            },
+        },
+        perf={"samples": 10},
+    )
+    keyring = EncryptedFileKeyring(
+        tmp_path / "k.enc", passphrase=lambda confirm: "pw", kdf=ScryptParams(n=2**12)
+    )
+    session = Session(sprint, Store(sprint.state_dir, "launchwizard:overshare", keyring))
+    app = LaunchWizardApp(sprint.path, session)
+    key, painted = leaked_key(), []
+    async with app.run_test(size=(140, 50)) as pilot:
+        for stage in ("2", "5"):
+            await pilot.press(stage, "r")
+            await app.workers.wait_for_complete()
+            for _ in range(100):
+                await pilot.pause()
+                if not getattr(app.screen, "running", False):
+                    break
+            for _ in range(app.screen.query_one("#results").row_count):
+                strips = app.screen._compositor.render_strips()
+                painted.append("".join(segment.text for strip in strips for segment in strip))
+                await pilot.press("down")
+    assert [n for n, text in enumerate(painted) if key in text] == []
+    assert any(redact(key)[:4] in text and "…#" in text for text in painted)
