@@ -376,9 +376,21 @@ def _wizard_config(argv: list[str]) -> Path | None:
     return None
 
 
+WIRE_LOGGERS = ("httpcore", "hpack")
+"""Libraries that log raw protocol frames at DEBUG: every response header, so cookies and any
+token a server echoes back. They stay at INFO even with LAUNCHWIZARD_DEBUG=1."""
+
+
+def configure_logging() -> None:
+    """WARNING, or DEBUG with LAUNCHWIZARD_DEBUG=1, to stderr; never the wire-level loggers."""
+    logging.basicConfig(level=logging.DEBUG if os.environ.get("LAUNCHWIZARD_DEBUG") else logging.WARNING)
+    for name in WIRE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.INFO)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run one command; every failure becomes a one-line message and an exit code."""
-    logging.basicConfig(level=logging.DEBUG if os.environ.get("LAUNCHWIZARD_DEBUG") else logging.WARNING)
+    configure_logging()
     argv = sys.argv[1:] if argv is None else argv
     config = _wizard_config(argv)
     try:

@@ -41,7 +41,7 @@ from launchwizard.store.view import SectionView
 CAPTURE_BY_STAGE: dict[str, tuple[str, ...]] = {
     "audit": ("registrar", "dns", "hosting"),
     "core": ("llm_provider",),
-    "edge": (),
+    "edge": ("cloudflare",),
     "email": ("email_provider",),
     "perf": ("monitoring",),
     "deploy": ("env", "rotation", "rollback", "release"),
@@ -91,6 +91,8 @@ class Session:
         self._state_seen = state_signature(sprint.state_dir)
         self.results: dict[tuple[str, str], Result] = {}
         self.notes: list[str] = []
+        self.fallback_secrets: dict[str, str] = {}
+        """Secrets the checks read where the store has none (the demo's lab token); never shown."""
         self._load_results()
 
     @classmethod
@@ -287,7 +289,13 @@ class Session:
 
     def secret_lookup(self) -> Callable[[str], str | None]:
         """How checks read a store secret in the wizard: never by prompting from a worker."""
-        return unattended_lookup(self.store)
+        stored = unattended_lookup(self.store)
+
+        def lookup(name: str) -> str | None:
+            value = stored(name)
+            return value if value is not None else self.fallback_secrets.get(name)
+
+        return lookup
 
     def missing_for_handover(self) -> list[str]:
         """Every open manual item, unset handover detail and a missing monitor export, as sentences."""

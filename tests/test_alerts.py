@@ -91,9 +91,19 @@ async def test_missing_bad_deleted_and_unreachable_webhooks(make_sprint, tmp_pat
 async def test_a_locked_keyring_is_an_error_not_a_prompt(make_sprint, tmp_path, monkeypatch):
     monkeypatch.delenv("LAUNCHWIZARD_PASSPHRASE", raising=False)
     sprint = alert_sprint(make_sprint)
+    store_with(sprint, tmp_path, HOOK)
     locked = Store(sprint.state_dir, "launchwizard:test", EncryptedFileKeyring(tmp_path / "k.enc"))
     result = await run_alerts(sprint, unattended_lookup(locked))
     assert result.status == Status.ERROR and "LAUNCHWIZARD_PASSPHRASE" in result.summary
+
+
+async def test_a_secret_never_stored_needs_no_unlocking(make_sprint, tmp_path, monkeypatch):
+    """store.toml says which secrets are set: an unset one is simply absent, locked or not."""
+    monkeypatch.delenv("LAUNCHWIZARD_PASSPHRASE", raising=False)
+    sprint = alert_sprint(make_sprint)
+    locked = Store(sprint.state_dir, "launchwizard:test", EncryptedFileKeyring(tmp_path / "k.enc"))
+    result = await run_alerts(sprint, unattended_lookup(locked))
+    assert result.status == Status.FAIL and "no alert webhook in the store" in result.summary
 
 
 def test_the_cli_reads_the_webhook_from_the_store(make_sprint, tmp_path, monkeypatch, capsys, run_cli, lab):

@@ -184,3 +184,73 @@ async def test_the_wizard_never_shows_a_stored_secret(make_sprint, tmp_path: Pat
         result = session.results[("monitor.alerts", "alerts")]
     assert "hooks.perf.test" in result.summary
     assert [n for n, text in enumerate(painted) if CANARY in text] == []
+
+
+def test_the_cloudflare_token_never_leaves_the_keyring(make_sprint, lab, tmp_path: Path) -> None:
+    """The Cloudflare API token, stored once, read by every cloudflare check through every
+    output format, with debug logging on, on a weak zone and on an API that echoes the token
+    back: no output, saved run or pack file holds it; the pack says which permissions it has."""
+    from launchwizard.demo.cloudflare_zones import TOKEN_CANARY
+
+    env = {
+        **os.environ,
+        "LAUNCHWIZARD_DEBUG": "1",
+        "LAUNCHWIZARD_KEYRING": "file",
+        "LAUNCHWIZARD_KEYRING_FILE": str(tmp_path / "keyring.enc"),
+        "LAUNCHWIZARD_PASSPHRASE": "consultant passphrase",
+    }
+    outputs: list[str] = []
+    roots: list[Path] = []
+    every = [
+        arg
+        for check in ("zone", "tls", "dns", "waf", "ratelimit")
+        for arg in ("--only", f"cloudflare.{check}")
+    ]
+    formats = {
+        "cfweak.test": [
+            (("check", "--stage", "edge"), 1),
+            (("check", "--only", "cloudflare.tls", "--format", "json"), 1),
+            (
+                (
+                    "check",
+                    "--only",
+                    "cloudflare.dns",
+                    "--only",
+                    "cloudflare.zone",
+                    "--format",
+                    "sarif",
+                    "--no-save",
+                ),
+                1,
+            ),
+        ],
+        "cfecho.test": [(("check", *every, "--format", "json"), 1)],
+    }
+    for zone, runs in formats.items():
+        sprint = make_sprint(
+            [zone, f"www.{zone}"],
+            apex=zone,
+            cloudflare={"api_base": lab.cloudflare_api_base},
+            endpoints={"login": f"https://app.{zone}/login"},
+        )
+        config = ("--config", str(sprint.path))
+        pack = tmp_path / f"pack-{zone}"
+        roots += [sprint.path.parent, pack]
+        steps = [
+            (("store", "set", "cloudflare.api_token", "--secret", *config), TOKEN_CANARY + "\n", 0),
+            *(((*args, *config), "", expect) for args, expect in runs),
+            (("status", *config), "", 0),
+            (("export", "--out", str(pack), *config), "", 0),
+        ]
+        for args, stdin, expect in steps:
+            done = launchwizard(env, *args, stdin=stdin)
+            outputs.extend([done.stdout, done.stderr])
+            assert done.returncode == expect, (args, done.stderr[-500:])
+    files = [p for root in roots for p in root.rglob("*") if p.is_file()]
+    assert any(p.name.startswith("run-") for p in files)
+    assert [str(p) for p in files if TOKEN_CANARY.encode() in p.read_bytes()] == []
+    assert [text[:200] for text in outputs if TOKEN_CANARY in text] == []
+    assert any('"check": "cloudflare.tls"' in text and "Full (strict)" in text for text in outputs)
+    access = (tmp_path / "pack-cfweak.test" / "access.md").read_text(encoding="utf-8")
+    assert "Cloudflare API token" in access and "| Zone Settings: Read | verified" in access
+    assert "API token:** stored in encrypted file" in access

@@ -148,6 +148,8 @@ def test_demo_headless_audits_the_sample_product() -> None:
     assert "✗ FAIL  secrets.bundle      www.acme.test" in done.stdout
     for check in ("code.timeouts", "code.retries", "code.pooling", "code.errors"):
         assert re.search(rf"✗ FAIL  {re.escape(check)} +acme-app ", done.stdout), check
+    assert "✗ FAIL  cloudflare.tls" in done.stdout and "SSL mode is Flexible" in done.stdout
+    assert "✗ FAIL  cloudflare.ratelimit" in done.stdout and "rule covers login" in done.stdout
     assert "LAUNCH DECISION: DELAY 24 HOURS" in done.stdout
     assert done.stderr == ""
 

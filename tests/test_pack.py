@@ -804,3 +804,54 @@ def test_monitoring_lists_exports_and_who_is_alerted(tmp_path: Path) -> None:
     assert "| homepage | https://www.acme.test/ | 2m | 2 failures | 10s | 4m10s |" in page
     assert "- gatus: `ops/gatus/config.yaml`, 2026-11-25 15:30 UTC" in page
     assert "Not exported yet" not in page
+
+
+def _cloudflare(check: str, status: str, permissions: dict[str, str], **extra: Any) -> dict[str, Any]:
+    evidence = {
+        "zone": "acme.test",
+        "account": "Acme Ltd",
+        "token": {"status": "active"},
+        "permissions": permissions,
+    }
+    return _result(check, "acme.test", status, "high", stage="edge", evidence=evidence, **extra)
+
+
+def test_access_page_lists_the_cloudflare_token_permissions_verified(tmp_path: Path) -> None:
+    run = fixed_run()
+    read = {"Zone: Read": "verified", "Zone Settings: Read": "verified"}
+    run["results"] += [
+        _cloudflare(
+            "cloudflare.tls", "pass", {**read, "DNS: Read": "not tested", "Zone WAF: Read": "not tested"}
+        ),
+        _cloudflare(
+            "cloudflare.waf", "error", {**read, "DNS: Read": "not tested", "Zone WAF: Read": "refused"}
+        ),
+        _cloudflare(
+            "cloudflare.dns", "pass", {**read, "DNS: Read": "verified", "Zone WAF: Read": "not tested"}
+        ),
+    ]
+    access = _render(tmp_path, fixed_input(run=run))["access.md"]
+    assert '## <a id="cloudflare-token"></a>Cloudflare API token' in access
+    assert "the zone acme.test of the account Acme Ltd" in access and "token status: active" in access
+    assert "| Zone Settings: Read | verified (a read that needs it succeeded) |" in access
+    assert "| DNS: Read | verified" in access
+    assert "| Zone WAF: Read | refused (403): add it to the token | cloudflare.waf" in access
+    assert "Nothing could be read" not in access
+
+
+def test_access_page_says_why_nothing_was_read_from_cloudflare(tmp_path: Path) -> None:
+    run = fixed_run()
+    run["results"].append(
+        _result(
+            "cloudflare.zone",
+            "acme.test",
+            "skipped",
+            "info",
+            stage="edge",
+            summary="no Cloudflare API token in the store",
+        )
+    )
+    access = _render(tmp_path, fixed_input(run=run))["access.md"]
+    assert "| Zone: Read | not tested |" in access
+    assert "Nothing could be read: no Cloudflare API token in the store" in access
+    assert "Cloudflare API token" not in _render(tmp_path / "plain", fixed_input())["access.md"]

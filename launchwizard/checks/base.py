@@ -12,7 +12,9 @@ if TYPE_CHECKING:
     from launchwizard.config import Sprint
     from launchwizard.net import Net
 
-Scope = Literal["host", "apex", "email", "site", "repo", "logs", "ratelimit", "injection", "eval", "alerts"]
+Scope = Literal[
+    "host", "apex", "email", "site", "repo", "logs", "ratelimit", "injection", "eval", "alerts", "cloudflare"
+]
 RunFn = Callable[["CheckContext"], Awaitable[list[Result]]]
 
 
@@ -25,7 +27,8 @@ class CheckSpec:
     (`[email] domain`, else the apex), "site" once for the homepage's host, "repo" once
     for the product repository (`[repo] path`), "logs" once for the `[logs]` files and
     "ratelimit", "injection" and "eval" once for the host of the endpoint `[probes.ratelimit]`,
-    `[probes.injection]` or `[probes.eval]` may hit, "alerts" once for the alert channel.
+    `[probes.injection]` or `[probes.eval]` may hit, "alerts" once for the alert channel,
+    "cloudflare" once for the Cloudflare zone (`[cloudflare] zone`, else the apex).
     `round_trips` is how many sequential network round trips the check may need; with the
     network timeout it sets the check's deadline. `budget_s`, when set, is the deadline
     instead: checks that read local files and history are bounded by work, not by the

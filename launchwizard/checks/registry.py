@@ -426,6 +426,104 @@ REGISTRY: tuple[CheckSpec, ...] = (
         ),
     ),
     CheckSpec(
+        "cloudflare.zone",
+        "edge",
+        "Cloudflare zone active, delegated, not paused, development mode off",
+        Severity.HIGH,
+        "cloudflare",
+        lazy("launchwizard.checks.cloudflare", "zone"),
+        (
+            "Cloudflare API: GET /user/tokens/verify, GET /zones",
+            "Cloudflare docs: zone status (active, pending, moved)",
+            "Cloudflare docs: Development Mode",
+            "RFC 1034 §4.2.2 (delegation)",
+        ),
+        round_trips=8,
+        why=(
+            "A zone that is pending, paused or delegated elsewhere means Cloudflare's WAF, DDoS protection "
+            "and TLS are not in the path at all, whatever the dashboard shows; development mode sends every "
+            "request past the cache to the origin."
+        ),
+    ),
+    CheckSpec(
+        "cloudflare.tls",
+        "edge",
+        "Cloudflare SSL mode Full (strict), Always Use HTTPS on, TLS 1.2 minimum",
+        Severity.HIGH,
+        "cloudflare",
+        lazy("launchwizard.checks.cloudflare", "tls"),
+        (
+            "Cloudflare docs: SSL/TLS encryption modes (Off, Flexible, Full, Full (strict))",
+            "Cloudflare docs: Always Use HTTPS",
+            "Cloudflare docs: Minimum TLS Version",
+            "RFC 8996 (TLS 1.0 and 1.1 deprecated)",
+        ),
+        round_trips=6,
+        why=(
+            "Flexible SSL shows visitors a padlock while Cloudflare fetches every page, login and chat "
+            "message from the origin over plain HTTP, one of the most common launch-day mistakes; Full "
+            "without strict accepts any certificate at the origin."
+        ),
+    ),
+    CheckSpec(
+        "cloudflare.dns",
+        "edge",
+        "Audited hosts proxied, no DNS-only record exposing the origin, DNSSEC active",
+        Severity.HIGH,
+        "cloudflare",
+        lazy("launchwizard.checks.cloudflare", "dns"),
+        (
+            "Cloudflare docs: proxied vs DNS-only records",
+            "Cloudflare docs: protect your origin server",
+            "Cloudflare docs: DNSSEC",
+            "RFC 4033 (DNSSEC)",
+        ),
+        round_trips=26,
+        why=(
+            "A DNS-only (grey cloud) host bypasses the WAF and DDoS protection, and a DNS-only name such as "
+            "mail or ftp on the origin's address tells attackers where to hit it directly."
+        ),
+    ),
+    CheckSpec(
+        "cloudflare.waf",
+        "edge",
+        "A managed WAF ruleset runs; security level on, not left under attack",
+        Severity.HIGH,
+        "cloudflare",
+        lazy("launchwizard.checks.cloudflare", "waf"),
+        (
+            "Cloudflare docs: WAF managed rules (http_request_firewall_managed)",
+            "Cloudflare docs: Security Level",
+            "Cloudflare docs: I'm Under Attack mode",
+            "OWASP Top 10:2021 A03 (injection)",
+        ),
+        round_trips=6,
+        why=(
+            "Without managed WAF rules, the exploits scanners throw at every new site (SQL injection, XSS, "
+            "known CVEs) reach the origin; Under Attack mode left on challenges every visitor and breaks "
+            "the chat widget's API calls."
+        ),
+    ),
+    CheckSpec(
+        "cloudflare.ratelimit",
+        "edge",
+        "A Cloudflare rate-limiting rule covers the login and chat endpoints",
+        Severity.HIGH,
+        "cloudflare",
+        lazy("launchwizard.checks.cloudflare", "ratelimit"),
+        (
+            "Cloudflare docs: rate limiting rules (http_ratelimit)",
+            "Cloudflare docs: Rules language (fields, operators)",
+            "OWASP API Security Top 10: API4 (unrestricted resource consumption)",
+            "OWASP Authentication Cheat Sheet: protect against automated attacks",
+        ),
+        round_trips=6,
+        why=(
+            "A login without a rate limit lets bots try passwords all night, and a chat API without one lets "
+            "a single script spend the month's LLM budget; the edge is the cheapest place to stop both."
+        ),
+    ),
+    CheckSpec(
         "email.spf",
         "email",
         "One valid SPF record within the lookup limits, ending in ~all or -all",

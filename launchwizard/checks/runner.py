@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext, CheckSpec
-from launchwizard.config.derived import homepage_url
+from launchwizard.config.derived import cloudflare_zone, homepage_url
 from launchwizard.decision import Decision, decide, rank_risks
 from launchwizard.results import Result, Status
 
@@ -118,6 +118,7 @@ def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
         "ratelimit": lambda: (probe_host(sprint, sprint.probes.ratelimit.endpoint),),
         "injection": lambda: (probe_host(sprint, sprint.probes.injection.endpoint),),
         "eval": lambda: (probe_host(sprint, sprint.probes.eval.endpoint),),
+        "cloudflare": lambda: (cloudflare_zone(sprint),),
     }
     return targets.get(scope, lambda: (sprint.apex,))()
 
@@ -137,6 +138,7 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
                 probe_host(sprint, sprint.probes.ratelimit.endpoint),
                 probe_host(sprint, sprint.probes.injection.endpoint),
                 probe_host(sprint, sprint.probes.eval.endpoint),
+                cloudflare_zone(sprint),
             )
         )
     )

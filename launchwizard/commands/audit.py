@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -110,7 +110,9 @@ def demo(args: argparse.Namespace) -> int:
     with Lab(latency_s=args.latency_ms / 1000) as lab, tempfile.TemporaryDirectory() as tmp:
         sprint = write_lab_sprint(lab, Path(tmp))
         build_product(Path(tmp))
-        report = _run(sprint, args)
+        from launchwizard.commands.wizard import demo_secrets
+
+        report = _run(sprint, args, demo_secrets())
     _print_report(report, sprint, args, source="the demo lab on 127.53.0.0/16")
     return _exit_code(report, args.fail_on)
 
@@ -168,7 +170,7 @@ def build_product(directory: Path) -> None:
     build_demo_product(directory)
 
 
-def _run(sprint: Sprint, args: argparse.Namespace) -> RunReport:
+def _run(sprint: Sprint, args: argparse.Namespace, fallback: Mapping[str, str] | None = None) -> RunReport:
     import asyncio
 
     from launchwizard.checks.registry import UnknownCheck, select
@@ -181,17 +183,19 @@ def _run(sprint: Sprint, args: argparse.Namespace) -> RunReport:
     if not specs:
         raise UsageError("no check matches the given --stage/--only")
     observer = _Progress() if sys.stderr.isatty() else None
-    runner = Runner(sprint, specs, observer=observer, secret_lookup=_store_lookup(sprint))
+    runner = Runner(sprint, specs, observer=observer, secret_lookup=_store_lookup(sprint, fallback or {}))
     return asyncio.run(runner.run())
 
 
-def _store_lookup(sprint: Sprint) -> Callable[[str], str | None]:
-    """Store secrets for the checks that need one, opened only when one is asked for."""
+def _store_lookup(sprint: Sprint, fallback: Mapping[str, str]) -> Callable[[str], str | None]:
+    """Store secrets for the checks that need one, opened only when one is asked for; the
+    demo's `fallback` answers where the store has none."""
 
     def lookup(name: str) -> str | None:
         from launchwizard.store.store import Store, unattended_lookup
 
-        return unattended_lookup(Store.for_sprint(sprint))(name)
+        stored = unattended_lookup(Store.for_sprint(sprint))(name)
+        return stored if stored is not None else fallback.get(name)
 
     return lookup
 

@@ -10,6 +10,7 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 from launchwizard.commands import EXIT_OK
@@ -18,12 +19,15 @@ from launchwizard.errors import UserError
 DEMO_DIR = Path("launchwizard-demo")
 
 
-def open_wizard(config: Path) -> int:
-    """Open the wizard on `config`; when it does not exist, the setup screen writes it."""
+def open_wizard(config: Path, fallback_secrets: Mapping[str, str] | None = None) -> int:
+    """Open the wizard on `config`; when it does not exist, the setup screen writes it.
+    `fallback_secrets` answer the checks where the store has nothing (the demo's lab token)."""
     from launchwizard.session import Session
     from launchwizard.tui.app import LaunchWizardApp
 
     session = Session.open(config) if config.exists() else None
+    if session is not None and fallback_secrets:
+        session.fallback_secrets = dict(fallback_secrets)
     LaunchWizardApp(config, session).run()
     return EXIT_OK
 
@@ -46,9 +50,18 @@ def demo(args: argparse.Namespace) -> int:
     try:
         _import_wizard()
         wait_for_lab(lab)
-        return open_wizard(directory / "sprint.toml")
+        return open_wizard(directory / "sprint.toml", demo_secrets())
     finally:
         stop_lab(lab)
+
+
+def demo_secrets() -> dict[str, str]:
+    """What the demo reads where the store has nothing: the lab's read-only Cloudflare token
+    (a made-up value the lab's API accepts), so the demo shows its Cloudflare findings."""
+    from launchwizard.checks.cloudflare import TOKEN_FIELD
+    from launchwizard.demo.cloudflare_zones import DEMO_TOKEN
+
+    return {TOKEN_FIELD: DEMO_TOKEN}
 
 
 def start_lab(directory: Path, latency_ms: int) -> subprocess.Popen[str]:

@@ -9,8 +9,8 @@ Only the standard library is used: the headless CLI imports this package and mus
 The modules, in the order the data flows:
 
 - :mod:`.load` reads the file and parses the TOML (``load_sprint``, ``parse_sprint``);
-- :mod:`.site`, :mod:`.endpoints`, :mod:`.network`, :mod:`.perf` and :mod:`.workspace` read
-  the tables;
+- :mod:`.site`, :mod:`.endpoints`, :mod:`.network`, :mod:`.perf`, :mod:`.workspace` and
+  :mod:`.cloudflare` read the tables;
 - :mod:`.fields` gives them typed access to values, and :mod:`.values` validates strings;
 - :mod:`.locate` finds the line of a key when an error is reported;
 - :mod:`.model` holds the frozen result, :mod:`.errors` the exceptions.
@@ -21,6 +21,7 @@ from __future__ import annotations
 from launchwizard.config.errors import ConfigError
 from launchwizard.config.load import load_sprint, parse_sprint
 from launchwizard.config.model import (
+    CloudflareConfig,
     EdgeConfig,
     EmailConfig,
     Endpoint,
@@ -39,6 +40,7 @@ from launchwizard.config.model import (
 )
 
 __all__ = [
+    "CloudflareConfig",
     "ConfigError",
     "EdgeConfig",
     "EmailConfig",

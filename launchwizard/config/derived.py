@@ -53,3 +53,8 @@ def core_routes(sprint: Sprint) -> list[tuple[str, str]]:
         if name in sprint.endpoints and sprint.endpoints[name].method in ("GET", "HEAD")
     ]
     return routes or [("homepage", homepage_url(sprint))]
+
+
+def cloudflare_zone(sprint: Sprint) -> str:
+    """The Cloudflare zone the cloudflare.* checks read: `[cloudflare] zone`, else the apex."""
+    return sprint.cloudflare.zone or sprint.apex

@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+from launchwizard.config.cloudflare import read_cloudflare
 from launchwizard.config.endpoints import read_endpoints, read_probes
 from launchwizard.config.errors import ConfigError
 from launchwizard.config.fields import Reader, reject_unknown_keys
@@ -41,6 +42,7 @@ _TOP_KEYS = (
     "perf",
     "monitors",
     "edge",
+    "cloudflare",
     "repo",
     "logs",
     "environments",
@@ -100,6 +102,7 @@ def parse_sprint(text: str, path: Path) -> Sprint:
         perf=read_perf(reader, doc),
         monitors=read_monitors(reader, doc),
         edge=read_edge(reader, doc),
+        cloudflare=read_cloudflare(reader, doc),
         repo=read_repo(reader, doc),
         logs=read_logs(reader, doc),
         environments=read_environments(reader, doc),

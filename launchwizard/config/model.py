@@ -168,6 +168,24 @@ class MonitorsConfig:
     regions: tuple[str, ...] = DEFAULT_REGIONS
 
 
+CLOUDFLARE_API_BASE = "https://api.cloudflare.com/client/v4"
+
+
+@dataclass(frozen=True)
+class CloudflareConfig:
+    """Where the cloudflare.* checks read the zone's configuration (read-only, GET only).
+
+    `zone` is the zone's name (the apex when not set, see `config.derived.cloudflare_zone`);
+    `api_base` the Cloudflare API v4 root (the lab and tests set their own); `unproxied` the
+    hosts that are DNS-only on purpose. The API token is the store's secret
+    `cloudflare.api_token`, never a key here.
+    """
+
+    zone: str | None = None
+    api_base: str = CLOUDFLARE_API_BASE
+    unproxied: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class Environment:
     """One deployment environment and the variables the app reads there."""
@@ -195,6 +213,7 @@ class Sprint:
     perf: PerfConfig = PerfConfig()
     monitors: MonitorsConfig = MonitorsConfig()
     edge: EdgeConfig = EdgeConfig()
+    cloudflare: CloudflareConfig = CloudflareConfig()
     repo: Path | None = None
     logs: tuple[str, ...] = ()
     environments: Mapping[str, Environment] = field(default_factory=_empty_map)

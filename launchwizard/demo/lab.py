@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import socket
+import ssl
 import tempfile
 import threading
 from collections import defaultdict
@@ -23,6 +24,14 @@ import dns.rdatatype
 
 from launchwizard.demo.certs import LabPKI
 from launchwizard.demo.chatbot import SYSTEM_CANARY, TENANT_CANARY
+from launchwizard.demo.cloudflare_api import ApiRequest, CloudflareLab
+from launchwizard.demo.cloudflare_zones import (
+    API_ADDRESS,
+    API_HOST,
+    API_PATH,
+    UNRESOLVED_HOST,
+    cloudflare_dns_zones,
+)
 from launchwizard.demo.customer_evals import EVALS_FILE
 from launchwizard.demo.dns_server import Authority, DnsServer
 from launchwizard.demo.dynamic import Deliveries, RateCounters
@@ -98,7 +107,8 @@ class Lab:
         self._lock = threading.Lock()
         self._own_workdir = workdir is None
         self._workdir = workdir
-        self._authorities = {ns: build_authority(ns, extra_zones) for ns in NAMESERVERS}
+        served = (*extra_zones, *cloudflare_dns_zones())
+        self._authorities = {ns: build_authority(ns, served) for ns in NAMESERVERS}
         self._hosts: tuple[WebHost, ...] = (*WEB_HOSTS, *extra_hosts)
         self._ports: dict[str, int] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -106,6 +116,9 @@ class Lab:
         self._servers: list[DnsServer | WebServer] = []
         self._counters = RateCounters()
         self._deliveries = Deliveries()
+        self._cloudflare = CloudflareLab(self.latency)
+        self._cloudflare_socket: socket.socket | None = None
+        self._cloudflare_context: ssl.SSLContext | None = None
         self.ca_bundle = Path()
 
     # ------------------------------------------------------------ public API
@@ -200,6 +213,7 @@ class Lab:
                 },
             },
             "edge": {"approved_origins": ["https://www.acme.test", "https://app.acme.test"]},
+            "cloudflare": {"api_base": self.cloudflare_api_base},
             "probes": {
                 "ratelimit": {"enabled": True, "endpoint": "login", "max_requests": 10, "rate_per_s": 5.0},
                 "injection": {
@@ -224,6 +238,7 @@ class Lab:
         contexts = {h.name: tls_context(h, pki.issue(h.name, h.cert, h.cert_names)) for h in self._hosts}
         web = self._web_servers(contexts)
         sockets = self._bind(web)
+        self._bind_cloudflare(pki)
         ready = threading.Event()
         failure: list[BaseException] = []
         self._loop = asyncio.new_event_loop()
@@ -262,6 +277,29 @@ class Lab:
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+    # ------------------------------------------------------------ Cloudflare API v4
+
+    @property
+    def cloudflare_api_base(self) -> str:
+        """The `[cloudflare] api_base` of the lab's Cloudflare API (cloudflare_api.py)."""
+        port = self._cloudflare_socket.getsockname()[1] if self._cloudflare_socket else 443
+        return f"https://{API_HOST}:{port}{API_PATH}"
+
+    def cloudflare_requests(self) -> list[ApiRequest]:
+        """Every request the lab's Cloudflare API received, oldest first (no header values)."""
+        return self._cloudflare.requests()
+
+    def _bind_cloudflare(self, pki: LabPKI) -> None:
+        self._cloudflare_socket = _open(API_ADDRESS, socket.SOCK_STREAM, 0)
+        self._cloudflare_context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        cert = pki.issue(API_HOST, "good", (API_HOST, UNRESOLVED_HOST))
+        self._cloudflare_context.load_cert_chain(cert.chain, cert.key)
+
+    async def _start_cloudflare(self) -> None:
+        assert self._cloudflare_socket is not None and self._cloudflare_context is not None
+        await self._cloudflare.start(self._cloudflare_socket, self._cloudflare_context)
+        self._servers.append(self._cloudflare)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------ internals
 
@@ -338,6 +376,7 @@ class Lab:
             self._servers.append(site)
             http = sockets["http"].get(address, [None])[0]
             await site.start(http, sockets["https"][address][0])
+        await self._start_cloudflare()
 
     async def _shutdown(self) -> None:
         """Close servers, then cancel whatever task is left (e.g. a connection just accepted)."""

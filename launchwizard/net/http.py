@@ -15,7 +15,7 @@ import functools
 import ipaddress
 import ssl
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -213,6 +213,13 @@ class HttpClient:
 
     async def aclose(self) -> None:
         await self._transport.aclose()
+
+    @property
+    def transport(self) -> httpx.AsyncBaseTransport:
+        """The pinned transport itself, for a library that brings its own httpx client (the
+        Cloudflare SDK): the same resolver, pins, trust and connection pool as every other
+        request of the run. It belongs to this client: wrap it, never close it."""
+        return self._transport
 
     def effective_url(self, url: str) -> httpx.URL:
         """The URL to connect to: the configured port where the URL names none."""
@@ -451,6 +458,26 @@ async def _read_body(
     finally:
         await answer.aclose()
     response.body = bytes(body)
+
+
+@contextlib.asynccontextmanager
+async def hard_deadline(seconds: float) -> AsyncIterator[None]:
+    """End whatever runs inside within `seconds`, closing the connections it opened.
+
+    For requests made through `HttpClient.transport` by another library: httpx's own
+    timeouts bound each read, but not a head trickled byte by byte, and a cancelled request
+    leaves its connection open. Raises FetchError("timeout") when the time is up.
+    """
+    opened: list[httpcore.AsyncNetworkStream] = []
+    token = _OPENED.set(opened)
+    try:
+        async with asyncio.timeout(seconds):
+            yield
+    except TimeoutError:
+        await _close_all(opened)
+        raise FetchError("timeout", f"no response within {seconds:g} s") from None
+    finally:
+        _OPENED.reset(token)
 
 
 async def _close_all(streams: list[httpcore.AsyncNetworkStream]) -> None:

@@ -26,6 +26,7 @@ from launchwizard.report.pack_views import (
     AcceptedView,
     AiEvalView,
     ClockView,
+    CloudflareAccessView,
     CodeEnvView,
     CodeVariable,
     DecisionView,
@@ -38,6 +39,7 @@ from launchwizard.report.pack_views import (
     MonitorView,
     OverrideView,
     PackFile,
+    PermissionRow,
     PromptRow,
     RunView,
     SectionCtx,
@@ -140,6 +142,7 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         "customer_eval": customer_eval(run, pack.sprint.probes.eval.pass_pct),
         "two_regions": regions,
         "two_regions_command": EXPORT_COMMAND,
+        "cloudflare": cloudflare_access(run),
         "items": items,
         "items_by_id": {item.id: item for item in items},
         "files": FILES,
@@ -323,6 +326,53 @@ def ai_eval(run: RunView | None) -> AiEvalView | None:
                 link=result.link,
             )
     return None
+
+
+PERMISSION_USES = {
+    "Zone: Read": "every cloudflare check (finding the zone)",
+    "Zone Settings: Read": (
+        "cloudflare.tls, development mode (cloudflare.zone), security level (cloudflare.waf)"
+    ),
+    "DNS: Read": "cloudflare.dns (records, DNSSEC)",
+    "Zone WAF: Read": "cloudflare.waf (managed rules), cloudflare.ratelimit",
+}
+STATE_RANK = {"not tested": 0, "refused": 1, "verified": 2}
+"""What one result learnt about a permission outranks what another did not get to try."""
+PERMISSION_STATES = {
+    "verified": "verified (a read that needs it succeeded)",
+    "refused": "refused (403): add it to the token",
+    "not tested": "not tested",
+}
+
+
+def cloudflare_access(run: RunView | None) -> CloudflareAccessView | None:
+    """The token permissions the latest cloudflare.* results verified (None: none ran).
+
+    A permission one result verified counts as verified, one refused as refused, whatever
+    the others did not get to try; the evidence holds names and states, never the token.
+    """
+    results = [r for r in run.results if r.check.startswith("cloudflare.")] if run else []
+    if not results:
+        return None
+    states: dict[str, str] = dict.fromkeys(PERMISSION_USES, "not tested")
+    zone = account = token_status = ""
+    for result in results:
+        evidence = result.evidence if isinstance(result.evidence, dict) else {}
+        zone = zone or str(evidence.get("zone") or "")
+        account = account or str(evidence.get("account") or "")
+        token = evidence.get("token")
+        token_status = token_status or (str(token.get("status") or "") if isinstance(token, dict) else "")
+        permissions = evidence.get("permissions")
+        for name, state in (permissions if isinstance(permissions, dict) else {}).items():
+            if str(name) in states and STATE_RANK.get(str(state), 0) > STATE_RANK[states[str(name)]]:
+                states[str(name)] = str(state)
+    rows = tuple(
+        PermissionRow(name, PERMISSION_STATES.get(state, state), PERMISSION_USES[name])
+        for name, state in states.items()
+    )
+    untested = all(state == "not tested" for state in states.values())
+    note = next((r.summary for r in results if r.status in ("skipped", "error")), "") if untested else ""
+    return CloudflareAccessView(zone or results[0].target, account, token_status, rows, note, results[0].link)
 
 
 def code_env(run: RunView | None) -> CodeEnvView | None:

@@ -298,3 +298,24 @@ class ExportView:
     format: str
     path: str
     at: str
+
+
+@dataclass(frozen=True)
+class PermissionRow:
+    """One permission of the Cloudflare API token and what the latest run learnt about it."""
+
+    name: str
+    state: str
+    needed_by: str
+
+
+@dataclass(frozen=True)
+class CloudflareAccessView:
+    """Which permissions of the read-only Cloudflare token were verified (never the token)."""
+
+    zone: str
+    account: str
+    token_status: str
+    permissions: tuple[PermissionRow, ...]
+    note: str
+    link: str

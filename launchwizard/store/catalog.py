@@ -78,6 +78,12 @@ SECTIONS: tuple[SectionSpec, ...] = (
     _access("email_provider", "Email provider", "api_key", "password"),
     _access("monitoring", "Monitoring", "api_key", "webhook_url"),
     _access("llm_provider", "LLM provider", "api_key"),
+    SectionSpec(
+        "cloudflare",
+        "Cloudflare API (read-only token for the cloudflare checks)",
+        "access",
+        (FieldSpec("account"), FieldSpec("owner"), FieldSpec("api_token", True), FieldSpec("notes")),
+    ),
     _plain(
         "contacts",
         "Support contacts",

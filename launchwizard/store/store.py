@@ -186,9 +186,12 @@ class StoreLocked(StoreError):
 
 def unattended_lookup(store: Store) -> Callable[[str], str | None]:
     """Read secrets for checks without ever prompting: a file keyring whose passphrase would
-    come from a terminal refuses with what to do instead."""
+    come from a terminal refuses with what to do instead. A secret that was never stored is
+    None without unlocking anything (store.toml records which secrets are set)."""
 
     def lookup(name: str) -> str | None:
+        if name not in store.secret_names():
+            return None
         backend = store.backend
         if getattr(backend, "asks_for_passphrase", False):
             raise StoreLocked(

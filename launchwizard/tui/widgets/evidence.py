@@ -67,6 +67,10 @@ ROW_TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
         "Customers' evaluation set, prompt by prompt (regressions first)",
         ("verdict", "was", "prompt", "ms", "failed", "reply"),
     ),
+    "zone_settings": ("Zone settings (Cloudflare API)", ("verdict", "setting", "expected", "value")),
+    "zone_records": ("Zone records of the audited hosts", ("verdict", "name", "expected", "value")),
+    "zone_endpoints": ("Endpoints and their rate limits", ("verdict", "endpoint", "expected", "value")),
+    "zone_rules": ("Entry point rules", ("enabled", "action", "runs", "description", "expression")),
 }
 """Evidence keys that hold lists of flat rows (the edge checks): heading and columns, the
 long column last so it can run over instead of widening every row."""
