@@ -60,3 +60,16 @@ def git(cwd: Path, *args: str, env: dict[str, str] | None = None, check: bool = 
     if check and done.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
     return done.stdout
+
+
+def cached_npm_package(spec: str) -> Path:
+    """node_modules with `spec` installed, kept between test sessions in the user's cache
+    (XDG_CACHE_HOME, else ~/.cache) because some tools weigh tens of megabytes."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "launchwizard-tests"
+    directory = base / spec.replace("/", "+").replace("@", "_")
+    marker = directory / "installed"
+    if not marker.is_file():
+        directory.mkdir(parents=True, exist_ok=True)
+        npm_install(directory, spec)
+        marker.write_text(spec, encoding="utf-8")
+    return directory / "node_modules"

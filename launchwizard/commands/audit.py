@@ -30,7 +30,9 @@ def check(args: argparse.Namespace) -> int:
     if not args.no_save:
         document["diff"] = _save_run(sprint, document)
     if since is not None:
-        _print_changes(since, document, args.format)
+        from launchwizard.commands.output import emit
+
+        emit(args, _changes_text(since, document, args.format))
     else:
         _print_report(report, sprint, args, document=document)
     return _exit_code(report, args.fail_on)
@@ -48,7 +50,7 @@ def _since_run(sprint: Sprint, args: argparse.Namespace) -> dict[str, Any] | Non
     return load_run(find_run(sprint.state_dir, args.since))
 
 
-def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) -> None:
+def _changes_text(since: dict[str, Any], document: dict[str, Any], fmt: str) -> str:
     """Only what changed since the saved run: new findings, fixes, status changes."""
     from launchwizard.safe.terminal import safe_text
     from launchwizard.state.runs import changes_since
@@ -57,10 +59,8 @@ def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) ->
     if fmt == "json":
         import json
 
-        print(
-            json.dumps({"since": since.get("started_at"), "changes": changes}, indent=2, ensure_ascii=False)
-        )
-        return
+        summary = {"since": since.get("started_at"), "changes": changes}
+        return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
     lines = [f"changes since the run of {safe_text(str(since.get('started_at')))}:"]
     for change in changes:
         was = change["was"] or "not run"
@@ -70,7 +70,7 @@ def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) ->
         )
     if not changes:
         lines.append("  nothing changed")
-    print("\n".join(lines))
+    return "\n".join(lines) + "\n"
 
 
 def _save_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -219,18 +219,25 @@ def _print_report(
     source: str | None = None,
     document: dict[str, Any] | None = None,
 ) -> None:
+    """The report on stdout, or in --output with the text report on stdout."""
+    from launchwizard.commands.output import emit
+
     document = document or report.to_json()
+
+    def text_report() -> str:
+        import shutil
+
+        from launchwizard.report.text import TextReport, use_colour
+
+        width = min(shutil.get_terminal_size((100, 24)).columns, 120)
+        title = f"launchwizard audit of {sprint.client} ({source or sprint.path})"
+        renderer = TextReport(colour=use_colour(sys.stdout), width=width)
+        return renderer.render(report, title, document.get("diff"))
+
     if args.format in ("json", "sarif", "junit"):
-        print(machine_report(args.format, report, document, sprint), end="")
-        return
-    import shutil
-
-    from launchwizard.report.text import TextReport, use_colour
-
-    width = min(shutil.get_terminal_size((100, 24)).columns, 120)
-    title = f"launchwizard audit of {sprint.client} ({source or sprint.path})"
-    text = TextReport(colour=use_colour(sys.stdout), width=width).render(report, title, document.get("diff"))
-    print(text, end="")
+        emit(args, machine_report(args.format, report, document, sprint), text_report)
+    else:
+        emit(args, text_report())
 
 
 def config_uri(sprint: Sprint) -> str:

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from launchwizard.commands import EXIT_FINDINGS, EXIT_OK, UsageError
+from launchwizard.commands.output import add_output_option, emit
 from launchwizard.results import SEVERITY_RANK, Severity
 
 FORMATS = ("text", "json", "sarif", "junit")
@@ -49,11 +50,13 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
         metavar="LEVEL",
         help="exit 1 on a finding of this severity or worse (critical, high, medium, low; default low)",
     )
+    add_output_option(secrets)
 
 
 def secrets(args: argparse.Namespace) -> int:
     """Scan, print the report in the chosen format, and exit 1 on findings."""
-    from launchwizard.secrets.report import render_json, render_sarif, render_text
+    from launchwizard.report.sarif_secrets import render_sarif
+    from launchwizard.secrets.report import render_json, render_text
     from launchwizard.secrets.scan import scan_path
 
     root: Path = args.path
@@ -66,15 +69,16 @@ def secrets(args: argparse.Namespace) -> int:
         raise UsageError(f"{root}: --history needs a git repository ({result.history.unavailable})")
     report = result.report
     if args.format == "json":
-        print(json.dumps(render_json(report), indent=2))
+        emit(args, json.dumps(render_json(report), indent=2) + "\n", lambda: render_text(report))
     elif args.format == "sarif":
-        print(json.dumps(render_sarif(report), indent=2))
+        emit(args, json.dumps(render_sarif(report), indent=2) + "\n", lambda: render_text(report))
     elif args.format == "junit":
         from launchwizard.report.junit import render_junit, secrets_suites
 
-        sys.stdout.write(render_junit(secrets_suites(report.ordered(), str(root))))
+        junit = render_junit(secrets_suites(report.ordered(), str(root)))
+        emit(args, junit, lambda: render_text(report))
     else:
-        sys.stdout.write(render_text(report))
+        emit(args, render_text(report))
     threshold = SEVERITY_RANK[Severity(args.fail_on)]
     failing = [f for f in report.findings if SEVERITY_RANK[f.severity] >= threshold]
     if failing:

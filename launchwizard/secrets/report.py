@@ -1,4 +1,5 @@
-"""`launchwizard secrets` reports: text for people, JSON for scripts, SARIF for code scanning.
+"""`launchwizard secrets` reports: text for people, JSON for scripts (SARIF for code scanning
+is built from the same findings by report/sarif_secrets.py).
 
 Every format is built from findings, which hold only redacted values, so no format can
 print a secret. JSON findings carry the fields promised to CI users first: rule, provider,
@@ -11,27 +12,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from launchwizard import __version__
 from launchwizard.results import SEVERITY_RANK, Severity
 from launchwizard.secrets.model import Finding
-from launchwizard.secrets.policy import SARIF_FINGERPRINT
 
 SCHEMA = "launchwizard.secrets/1"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_LEVEL = {
-    Severity.CRITICAL: "error",
-    Severity.HIGH: "error",
-    Severity.MEDIUM: "warning",
-    Severity.LOW: "note",
-    Severity.INFO: "note",
-}
-SECURITY_SEVERITY = {
-    Severity.CRITICAL: "9.5",
-    Severity.HIGH: "8.0",
-    Severity.MEDIUM: "5.5",
-    Severity.LOW: "3.0",
-    Severity.INFO: "0.0",
-}
 ROTATE_HISTORY = "deleted since, but still in git history: rotate it (deleting is not enough)"
 ROTATE_HEAD = "still in the code and in git history: remove it, then rotate it"
 
@@ -109,70 +93,4 @@ def render_json(report: ScanReport) -> dict[str, Any]:
         "baselined": report.baselined,
         "stats": dict(report.stats),
         "notes": list(report.notes),
-    }
-
-
-def render_sarif(report: ScanReport) -> dict[str, Any]:
-    """SARIF 2.1.0, with a stable partial fingerprint so code scanning tracks findings."""
-    ordered = report.ordered()
-    rules: dict[str, dict[str, Any]] = {}
-    for finding in ordered:
-        rules.setdefault(finding.rule, _sarif_rule(finding))
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "launchwizard",
-                        "version": __version__,
-                        "rules": list(rules.values()),
-                    }
-                },
-                "results": [_sarif_result(finding, list(rules)) for finding in ordered],
-            }
-        ],
-    }
-
-
-def _sarif_rule(finding: Finding) -> dict[str, Any]:
-    return {
-        "id": finding.rule,
-        "name": finding.rule,
-        "shortDescription": {"text": finding.title},
-        "help": {"text": f"{finding.provider}: remove the value from the code and rotate it."},
-        "properties": {
-            "provider": finding.provider,
-            "security-severity": SECURITY_SEVERITY[finding.severity],
-            "tags": ["security", "secrets"],
-        },
-    }
-
-
-def _sarif_result(finding: Finding, rule_ids: list[str]) -> dict[str, Any]:
-    message = f"{finding.title} ({finding.provider}): {finding.redacted}"
-    advice = history_advice(finding)
-    if finding.commit:
-        message += f"; introduced in commit {finding.commit[:12]}"
-    if advice:
-        message += f"; {advice}"
-    properties: dict[str, Any] = {"severity": str(finding.severity), "source": finding.source}
-    if finding.commit:
-        properties.update(commit=finding.commit, date=finding.date, in_head=finding.in_head)
-    return {
-        "ruleId": finding.rule,
-        "ruleIndex": rule_ids.index(finding.rule),
-        "level": SARIF_LEVEL[finding.severity],
-        "message": {"text": message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": finding.path},
-                    "region": {"startLine": finding.line, "startColumn": finding.column},
-                }
-            }
-        ],
-        "partialFingerprints": {SARIF_FINGERPRINT: finding.fingerprint},
-        "properties": properties,
     }
