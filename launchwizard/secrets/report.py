@@ -18,6 +18,8 @@ from launchwizard.secrets.model import Finding
 SCHEMA = "launchwizard.secrets/1"
 ROTATE_HISTORY = "deleted since, but still in git history: rotate it (deleting is not enough)"
 ROTATE_HEAD = "still in the code and in git history: remove it, then rotate it"
+ROTATE_UNKNOWN = "in git history: rotate it (deleting is not enough)"
+UNSTAGE = "staged for the next commit: unstage it (git restore --staged PATH) and keep it out of the code"
 
 
 @dataclass
@@ -30,6 +32,8 @@ class ScanReport:
     history: bool = False
     stats: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    scope: str = ""
+    """What was read, when not the work tree (and history): "staged changes", "commits A..B"."""
 
     def ordered(self) -> list[Finding]:
         """Worst first, then by place, so the top of any report is what to fix first."""
@@ -40,9 +44,14 @@ class ScanReport:
 
 
 def history_advice(finding: Finding) -> str:
-    """What a history finding implies: a deleted key is still leaked and must be rotated."""
+    """What a staged or history finding implies: a staged key must not be committed; a
+    deleted key is still leaked and must be rotated."""
+    if finding.source == "staged":
+        return UNSTAGE
     if finding.source != "history":
         return ""
+    if finding.in_head is None:
+        return ROTATE_UNKNOWN
     return ROTATE_HEAD if finding.in_head else ROTATE_HISTORY
 
 
@@ -71,7 +80,7 @@ def render_text(report: ScanReport) -> str:
 
 def _total_line(report: ScanReport) -> str:
     counts = Counter(str(f.severity) for f in report.findings)
-    scope = "work tree and full history" if report.history else "work tree"
+    scope = report.scope or ("work tree and full history" if report.history else "work tree")
     files = report.stats.get("files", 0)
     if not report.findings:
         total = f"no secrets found in {report.root} ({scope}, {files} files)"
@@ -89,6 +98,7 @@ def render_json(report: ScanReport) -> dict[str, Any]:
         "schema": SCHEMA,
         "root": report.root,
         "history": report.history,
+        "scope": report.scope or ("work tree and full history" if report.history else "work tree"),
         "findings": [finding.to_json() for finding in report.ordered()],
         "baselined": report.baselined,
         "stats": dict(report.stats),
