@@ -16,6 +16,7 @@ import tomli_w
 import yaml
 from sarif_checks import github_problems, validate_schema
 from test_monitors import gatus_load
+from test_store import PASSPHRASE
 from tools import GIT_IDENTITY, ROOT, git, tool, tool_env
 
 from launchwizard.demo.lab import Lab
@@ -90,7 +91,7 @@ def test_the_readme_walkthrough_runs_as_written(lab, tmp_path):
         K6_NO_USAGE_REPORT="true",
         LAUNCHWIZARD_KEYRING="file",
         LAUNCHWIZARD_KEYRING_FILE=str(tmp_path / "keyring.enc"),
-        LAUNCHWIZARD_PASSPHRASE="correct horse battery staple",
+        LAUNCHWIZARD_PASSPHRASE=PASSPHRASE,
         PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
         GIT_CONFIG_GLOBAL="/dev/null",
         **GIT_IDENTITY,
