@@ -219,25 +219,25 @@ def _print_report(
     source: str | None = None,
     document: dict[str, Any] | None = None,
 ) -> None:
-    """The report on stdout, or in --output with the text report on stdout."""
+    """The report on stdout, or in --output with the text report on stdout (colour only
+    on a terminal, never in a file)."""
+    import shutil
+
     from launchwizard.commands.output import emit
+    from launchwizard.report.text import TextReport, use_colour
 
     document = document or report.to_json()
+    to_terminal = use_colour(sys.stdout)
 
-    def text_report() -> str:
-        import shutil
-
-        from launchwizard.report.text import TextReport, use_colour
-
+    def text_report(colour: bool = to_terminal) -> str:
         width = min(shutil.get_terminal_size((100, 24)).columns, 120)
         title = f"launchwizard audit of {sprint.client} ({source or sprint.path})"
-        renderer = TextReport(colour=use_colour(sys.stdout), width=width)
-        return renderer.render(report, title, document.get("diff"))
+        return TextReport(colour=colour, width=width).render(report, title, document.get("diff"))
 
     if args.format in ("json", "sarif", "junit"):
         emit(args, machine_report(args.format, report, document, sprint), text_report)
     else:
-        emit(args, text_report())
+        emit(args, text_report(to_terminal and getattr(args, "output", None) is None))
 
 
 def config_uri(sprint: Sprint) -> str:
