@@ -178,3 +178,40 @@ def test_jsonata_reads_indexes_and_quoted_keys(tmp_path, run_cli, capsys, jsonat
     body = json.dumps({"choices": [{"message-text": "hi"}]})
     case = {"body": body, "query": query, "condition": ">", "expected": "0"}
     assert kuma_verdicts(jsonata_modules, [case]) == ["UP"]
+
+
+def test_k6_reads_the_script_as_exported_whatever_the_sprint_says(tmp_path, run_cli, capsys):
+    """k6 itself parses the script (`k6 inspect`): a client name, a file name or a URL with
+    line breaks, quotes or `*/` cannot turn into code or change the options."""
+    from test_monitors import write_sprint
+
+    hostile = 'x\n}); import evil from "k6/x"; /* \u2028 */ "'
+    path = write_sprint(
+        tmp_path,
+        sprint={"client": hostile, "canonical": "https://www.acme.test/"},
+        endpoints={
+            "homepage": "https://www.acme.test/?q=\"'`${x}*/",
+            "health": "https://www.acme.test/health",
+        },
+    )
+    script = tmp_path / "gate\n}).js"
+    code, _, _ = run_cli(
+        capsys, "monitors", "export", "--config", str(path), "--format", "k6", "--output", str(script)
+    )
+    assert code == 0
+    done = subprocess.run(
+        [tool("k6"), "inspect", str(script)],
+        env=tool_env(K6_NO_USAGE_REPORT="true"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    options = json.loads(done.stdout)
+    assert options["scenarios"]["core"]["iterations"] == 80 and options["maxRedirects"] == 0
+    assert set(options["thresholds"]) == {
+        "launchwizard_request_duration{route:homepage}",
+        "http_req_failed{route:homepage}",
+        "launchwizard_request_duration{route:health}",
+        "http_req_failed{route:health}",
+    }

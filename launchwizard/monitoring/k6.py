@@ -138,13 +138,18 @@ def _env_help(routes: list[dict[str, Any]]) -> str:
     return f"\n// Headers that may hold a credential come from the environment: k6 run {flags} ..."
 
 
+def _comment(text: str) -> str:
+    """Text for a `//` comment: one line (JavaScript also ends lines at U+2028 and U+2029)."""
+    return " ".join(safe_text(text).split())
+
+
 def render_k6(sprint: Sprint, script: str = "launchwizard-k6.js") -> str:
     routes = [_route(name, url, sprint) for name, url in core_routes(sprint)]
     timeout = sprint.network.timeout_s
     rounds = -(-sprint.perf.samples // sprint.perf.concurrency) * len(routes)
     return TEMPLATE.format(
-        client=" ".join(safe_text(sprint.client).split()),
-        script=script,
+        client=_comment(sprint.client),
+        script=_comment(script),
         env_help=_env_help(routes),
         routes=json.dumps(routes, indent=2),
         trend=TREND,
