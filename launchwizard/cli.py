@@ -18,6 +18,7 @@ from typing import NoReturn
 
 from launchwizard import __version__
 from launchwizard.commands import EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from launchwizard.commands.output import add_output_option, emit_failed_run
 from launchwizard.errors import UserError
 from launchwizard.sprint import STAGE_IDS
 
@@ -103,6 +104,7 @@ def _add_check(commands: argparse._SubParsersAction) -> None:
         metavar="RUN",
         help="print only what changed since a saved run (a runs/ file name, its timestamp, or latest)",
     )
+    add_output_option(check)
 
 
 def _add_demo(commands: argparse._SubParsersAction) -> None:
@@ -393,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
     configure_logging()
     argv = sys.argv[1:] if argv is None else argv
     config = _wizard_config(argv)
+    args: argparse.Namespace | None = None
     try:
         if config is not None:
             from launchwizard.commands.wizard import open_wizard
@@ -407,6 +410,7 @@ def main(argv: list[str] | None = None) -> int:
         _quiet_stdout()
         return EXIT_OK
     except UserError as exc:
+        emit_failed_run(args, str(exc))
         _fail(str(exc))
     except Exception as exc:
         logging.getLogger("launchwizard").debug("unexpected failure", exc_info=True)

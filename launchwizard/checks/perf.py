@@ -72,6 +72,7 @@ class RouteSample:
 
     name: str
     url: str
+    headers: dict[str, str] = field(default_factory=dict)
     latencies_ms: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
 
@@ -85,7 +86,9 @@ async def sample_route(ctx: CheckContext, route: RouteSample, count: int, bound:
     async def one() -> None:
         async with bound:
             try:
-                response = await ctx.net.http.request("GET", route.url, max_body=SAMPLE_MAX_BODY)
+                response = await ctx.net.http.request(
+                    "GET", route.url, headers=route.headers, max_body=SAMPLE_MAX_BODY
+                )
             except FetchError as exc:
                 route.failures.append(exc.message)
                 return
@@ -112,7 +115,7 @@ async def latency(ctx: CheckContext) -> list[Result]:
             )
         ]
     bound = asyncio.Semaphore(perf.concurrency)
-    routes = [RouteSample(name, url) for name, url in core_routes(ctx.sprint)]
+    routes = [RouteSample(name, url, _headers(ctx.sprint, name)) for name, url in core_routes(ctx.sprint)]
     await asyncio.gather(*(sample_route(ctx, route, perf.samples, bound) for route in routes))
     rows = [_route_row(route, ctx.sprint) for route in routes]
     evidence: dict[str, Any] = {
@@ -122,6 +125,12 @@ async def latency(ctx: CheckContext) -> list[Result]:
         "latency": rows,
     }
     return [_latency_verdict(ctx, rows, evidence)]
+
+
+def _headers(sprint: Sprint, route: str) -> dict[str, str]:
+    """The route's configured request headers (an API key, a tenant), sent with every sample."""
+    endpoint = sprint.endpoints.get(route)
+    return dict(endpoint.headers) if endpoint is not None else {}
 
 
 def _route_row(route: RouteSample, sprint: Sprint) -> dict[str, Any]:

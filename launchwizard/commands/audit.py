@@ -31,7 +31,9 @@ def check(args: argparse.Namespace) -> int:
     if not args.no_save:
         document["diff"] = record_run(sprint, document)
     if since is not None:
-        _print_changes(since, document, args.format)
+        from launchwizard.commands.output import emit
+
+        emit(args, _changes_text(since, document, args.format))
     else:
         _print_report(report, sprint, args, document=document)
     return _exit_code(report, args.fail_on)
@@ -49,7 +51,7 @@ def _since_run(sprint: Sprint, args: argparse.Namespace) -> dict[str, Any] | Non
     return load_run(find_run(sprint.state_dir, args.since))
 
 
-def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) -> None:
+def _changes_text(since: dict[str, Any], document: dict[str, Any], fmt: str) -> str:
     """Only what changed since the saved run: new findings, fixes, status changes."""
     from launchwizard.safe.terminal import safe_text
     from launchwizard.state.runs import changes_since
@@ -58,10 +60,8 @@ def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) ->
     if fmt == "json":
         import json
 
-        print(
-            json.dumps({"since": since.get("started_at"), "changes": changes}, indent=2, ensure_ascii=False)
-        )
-        return
+        summary = {"since": since.get("started_at"), "changes": changes}
+        return json.dumps(summary, indent=2, ensure_ascii=False) + "\n"
     lines = [f"changes since the run of {safe_text(str(since.get('started_at')))}:"]
     for change in changes:
         was = change["was"] or "not run"
@@ -71,7 +71,7 @@ def _print_changes(since: dict[str, Any], document: dict[str, Any], fmt: str) ->
         )
     if not changes:
         lines.append("  nothing changed")
-    print("\n".join(lines))
+    return "\n".join(lines) + "\n"
 
 
 def record_run(sprint: Sprint, document: dict[str, Any]) -> dict[str, Any] | None:
@@ -231,18 +231,25 @@ def _print_report(
     source: str | None = None,
     document: dict[str, Any] | None = None,
 ) -> None:
-    document = document or report.to_json()
-    if args.format in ("json", "sarif", "junit"):
-        print(machine_report(args.format, report, document, sprint), end="")
-        return
+    """The report on stdout, or in --output with the text report on stdout (colour only
+    on a terminal, never in a file)."""
     import shutil
 
+    from launchwizard.commands.output import emit
     from launchwizard.report.text import TextReport, use_colour
 
-    width = min(shutil.get_terminal_size((100, 24)).columns, 120)
-    title = f"launchwizard audit of {sprint.client} ({source or sprint.path})"
-    text = TextReport(colour=use_colour(sys.stdout), width=width).render(report, title, document.get("diff"))
-    print(text, end="")
+    document = document or report.to_json()
+    to_terminal = use_colour(sys.stdout)
+
+    def text_report(colour: bool = to_terminal) -> str:
+        width = min(shutil.get_terminal_size((100, 24)).columns, 120)
+        title = f"launchwizard audit of {sprint.client} ({source or sprint.path})"
+        return TextReport(colour=colour, width=width).render(report, title, document.get("diff"))
+
+    if args.format in ("json", "sarif", "junit"):
+        emit(args, machine_report(args.format, report, document, sprint), text_report)
+    else:
+        emit(args, text_report(to_terminal and getattr(args, "output", None) is None))
 
 
 def config_uri(sprint: Sprint) -> str:

@@ -44,15 +44,15 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     )
 
 
-def render(fmt: str, sprint: Sprint) -> str:
-    """The export in one format."""
+def render(fmt: str, sprint: Sprint, output: Path | None = None) -> str:
+    """The export in one format (`output` names the k6 script in its run line)."""
     from launchwizard.monitoring.gatus import render_gatus
     from launchwizard.monitoring.k6 import render_k6
     from launchwizard.monitoring.kuma import render_kuma
     from launchwizard.monitoring.plan import monitor_plan
 
     if fmt == "k6":
-        return render_k6(sprint)
+        return render_k6(sprint, output.name if output is not None else "launchwizard-k6.js")
     plan = monitor_plan(sprint)
     return render_gatus(sprint.client, plan) if fmt == "gatus" else render_kuma(sprint.client, plan)
 
@@ -67,7 +67,7 @@ def monitors(args: argparse.Namespace) -> int:
     sprint = load_sprint(args.config)
     if args.format == "checkly":
         return _checkly(sprint, args.output)
-    text = render(args.format, sprint)
+    text = render(args.format, sprint, args.output)
     if args.output is None:
         sys.stdout.write(text)
     else:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from launchwizard.commands import EXIT_FINDINGS, EXIT_OK
+from launchwizard.commands.output import add_output_option, emit
 from launchwizard.safe.terminal import safe_text
 
 SMOKE_CHECK = "deploy.smoke"
@@ -35,6 +36,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     smoke.add_argument(
         "--format", choices=("text", "json", "junit", "sarif"), default="text", help="report format on stdout"
     )
+    add_output_option(smoke)
 
 
 def smoke(args: argparse.Namespace) -> int:
@@ -46,14 +48,15 @@ def smoke(args: argparse.Namespace) -> int:
     report = asyncio.run(Runner(sprint, select(only=[SMOKE_CHECK])).run())
     result = report.results[0]
     routes: list[dict[str, Any]] = result.evidence.get("routes", [])
+    text_report = _text(routes, result.summary) + "\n"
     if args.format in ("json", "sarif"):
         from launchwizard.commands.audit import machine_report
 
-        print(machine_report(args.format, report, report.to_json(), sprint), end="")
+        emit(args, machine_report(args.format, report, report.to_json(), sprint), lambda: text_report)
     elif args.format == "junit":
-        print(_junit(routes, result.summary, str(result.status)), end="")
+        emit(args, _junit(routes, result.summary, str(result.status)), lambda: text_report)
     else:
-        print(_text(routes, result.summary))
+        emit(args, text_report)
     if str(result.status) != "pass":
         print(f"launchwizard: smoke test failed: {safe_text(result.summary)}", file=sys.stderr)
         return EXIT_FINDINGS

@@ -5,11 +5,14 @@ Gatus or Uptime Kuma: both count consecutive failures. The plan says so plainly 
 it into `failure_threshold` consecutive failures at `interval_s`, whose worst case (an
 outage starting just after a good check) is failure_threshold × interval + timeout.
 p95 and error rate are not synthetic-monitor metrics (one sample per interval): they go to
-the k6 export, and the monitors only cap a single response time generously.
+the k6 export. A monitor's check fails when the route does not answer with a 2xx within its
+timeout, so the timeout is also the response-time cap: Uptime Kuma can express only that
+one number, and every export then agrees on what fails and how late the alert can be.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -21,12 +24,14 @@ if TYPE_CHECKING:
 
 MONITORED = ("homepage", "health", "chat")
 MONITOR_PROMPT = "launchwizard uptime monitor: reply with a short greeting"
-RESPONSE_CAP_FACTOR = 5
-"""A single check fails only past 5 × the p95 target: one slow sample is not an outage."""
-CERT_MIN_HOURS = 240
+ACCEPTED_STATUS = (200, 299)
+"""The status codes a monitor counts as up, in every export: any 2xx."""
+CERT_MIN_DAYS = 10
+CERT_MIN_HOURS = CERT_MIN_DAYS * 24
 CHAT_TIMEOUT_SLACK_S = 5
 """The monitor waits a little longer than the app's own chat timeout, so it sees the app's
 answer (an error reply) instead of timing out first."""
+_PATH_KEY = re.compile(r"[A-Za-z0-9_-]{1,128}")
 ALERT_ENV = "ALERT_WEBHOOK_URL"
 """The environment variable the exports read the webhook from: never written into a file."""
 
@@ -51,6 +56,18 @@ class Monitor:
     @property
     def https(self) -> bool:
         return urlsplit(self.url).scheme == "https"
+
+    @property
+    def reply_segments(self) -> tuple[str | int, ...] | None:
+        """`reply_path` as keys and list indexes ("choices.0.text" -> choices, 0, text), or
+        None when there is none or a key has characters the tools' query languages cannot
+        carry safely (only letters, digits, `_` and `-` can)."""
+        if not self.reply_path:
+            return None
+        parts = self.reply_path.split(".")
+        if not all(_PATH_KEY.fullmatch(part) for part in parts):
+            return None
+        return tuple(int(part) if part.isdigit() else part for part in parts)
 
     @property
     def detection_s(self) -> int:
@@ -80,7 +97,7 @@ def _monitor(sprint: Sprint, name: str, endpoint: Endpoint) -> Monitor:
         headers=tuple(endpoint.headers.items()),
         interval_s=settings.chat_interval_s if chat else settings.interval_s,
         timeout_s=timeout,
-        max_response_ms=timeout * 1000 if chat else int(sprint.perf.p95_ms * RESPONSE_CAP_FACTOR),
+        max_response_ms=timeout * 1000,
         reply_path=endpoint.response_path if chat else None,
         failure_threshold=settings.failure_threshold,
         success_threshold=settings.success_threshold,

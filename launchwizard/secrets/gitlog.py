@@ -114,39 +114,62 @@ def write_attributes(directory: Path) -> Path:
     return path
 
 
+DIFF_OPTIONS = (
+    "-p",
+    "-U0",
+    "--no-renames",
+    "--full-index",
+    "--no-color",
+    "--no-ext-diff",
+    "--no-textconv",
+    "--no-relative",
+    "--submodule=short",
+    "--src-prefix=a/",
+    "--dst-prefix=b/",
+)
+"""Diff output the parser relies on: added lines only, full blob ids, fixed prefixes."""
+
+
+def _attributes_config(attributes: Path | None) -> list[str]:
+    return ["-c", f"core.attributesFile={attributes}"] if attributes is not None else []
+
+
 def log_argv(
-    *, attributes: Path | None = None, since: str | None = None, max_commits: int | None = None
+    *,
+    attributes: Path | None = None,
+    since: str | None = None,
+    max_commits: int | None = None,
+    revisions: Sequence[str] | None = None,
 ) -> list[str]:
     """The one `git log -p` command of a history scan: added lines only, oldest commit
-    first, every ref, full blob ids; `attributes` (see `write_attributes`) keeps git
-    from diffing lockfiles and media. The repository's own .gitattributes still win."""
-    config = ["-c", f"core.attributesFile={attributes}"] if attributes is not None else []
+    first, every ref (or only `revisions`, like `A..B`), full blob ids; `attributes` (see
+    `write_attributes`) keeps git from diffing lockfiles and media. The repository's own
+    .gitattributes still win."""
     args = [
-        *config,
+        *_attributes_config(attributes),
         "log",
-        "-p",
-        "-U0",
-        "--all",
+        *DIFF_OPTIONS[:2],
+        *(() if revisions else ("--all",)),
         "--full-history",
         "--reverse",
         "--date-order",
         "--diff-merges=off",
-        "--no-renames",
-        "--full-index",
-        "--no-color",
-        "--no-ext-diff",
-        "--no-textconv",
-        "--no-relative",
-        "--submodule=short",
-        "--src-prefix=a/",
-        "--dst-prefix=b/",
+        *DIFF_OPTIONS[2:],
         "--format=%x00commit %H %aI",
     ]
     if since:
         args.append(f"--since={since}")
     if max_commits is not None:
         args.append(f"--max-count={max_commits}")
+    if revisions:
+        args += ["--end-of-options", *revisions]
     return git_argv(*args)
+
+
+def staged_diff_argv(*, attributes: Path | None = None) -> list[str]:
+    """`git diff --cached`: what the next commit adds (the index against HEAD, or against
+    nothing before the first commit), in the same form as a commit of `log_argv`."""
+    return git_argv(*_attributes_config(attributes), "diff", "--cached", *DIFF_OPTIONS)
 
 
 class GitStream:

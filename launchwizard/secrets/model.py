@@ -16,7 +16,7 @@ from typing import Any, Literal, Protocol
 from launchwizard.results import Severity
 
 Exposure = Literal["secret", "publishable", "identifier", "pii"]
-Source = Literal["worktree", "history", "bundle", "log", "file"]
+Source = Literal["worktree", "staged", "history", "bundle", "log", "file"]
 
 PREFIX_MAX = 4
 SECRET_HASH_CHARS = 8

@@ -22,7 +22,7 @@ import subprocess
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -265,12 +265,14 @@ def scan_history(
     since: str | None = None,
     max_commits: int | None = None,
     max_diff_bytes: int = MAX_FILE_BYTES,
+    revisions: Sequence[str] | None = None,
 ) -> HistoryScan:
     """Scan the added lines of every commit on every ref, each blob once.
 
     `worktree` is the work-tree scan that decides `in_head` (scanned here when not
     given). `since` (any date git understands) and `max_commits` (the newest N) limit
-    the history on purpose; the result then says `limited`.
+    the history on purpose; the result then says `limited`. `revisions` (like `A..B`, the
+    commits a push sends) replaces "every ref".
     """
     root = checked_root(root)
     probe = probe_repo(root)
@@ -283,9 +285,14 @@ def scan_history(
     limited = since is not None or max_commits is not None
     if cancel is not None and cancel.is_set():
         return HistoryScan(root, shallow=probe.shallow, limited=limited, cancelled=True)
-    walk = _HistoryWalk(scanner, max_diff_bytes)
+    walk = HistoryWalk(scanner, max_diff_bytes)
     with tempfile.TemporaryDirectory(prefix="launchwizard-git-") as scratch:
-        argv = log_argv(attributes=write_attributes(Path(scratch)), since=since, max_commits=max_commits)
+        argv = log_argv(
+            attributes=write_attributes(Path(scratch)),
+            since=since,
+            max_commits=max_commits,
+            revisions=revisions,
+        )
         try:
             stream = GitStream(argv, cwd=root, env=discovery_env(root))
         except FileNotFoundError:
@@ -311,7 +318,7 @@ def scan_history(
         limited=limited,
         cancelled=cancelled,
         error=error,
-        notes=history_notes(probe, walk.commits, limited),
+        notes=() if revisions else history_notes(probe, walk.commits, limited),
     )
 
 
@@ -562,7 +569,7 @@ class _WorktreeReader:
 # ---------------------------------------------------------------- history
 
 
-class _HistoryWalk:
+class HistoryWalk:
     """Consumes log events: which file diffs to scan, the scanning, the counting, the
     first finding per fingerprint (the log runs oldest first, so first = introducing)."""
 

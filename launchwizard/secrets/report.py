@@ -1,4 +1,5 @@
-"""`launchwizard secrets` reports: text for people, JSON for scripts, SARIF for code scanning.
+"""`launchwizard secrets` reports: text for people, JSON for scripts (SARIF for code scanning
+is built from the same findings by report/sarif_secrets.py).
 
 Every format is built from findings, which hold only redacted values, so no format can
 print a secret. JSON findings carry the fields promised to CI users first: rule, provider,
@@ -11,30 +12,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from launchwizard import __version__
 from launchwizard.results import SEVERITY_RANK, Severity
 from launchwizard.safe.terminal import safe_text
 from launchwizard.secrets.model import Finding
-from launchwizard.secrets.policy import SARIF_FINGERPRINT
 
 SCHEMA = "launchwizard.secrets/1"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-SARIF_LEVEL = {
-    Severity.CRITICAL: "error",
-    Severity.HIGH: "error",
-    Severity.MEDIUM: "warning",
-    Severity.LOW: "note",
-    Severity.INFO: "note",
-}
-SECURITY_SEVERITY = {
-    Severity.CRITICAL: "9.5",
-    Severity.HIGH: "8.0",
-    Severity.MEDIUM: "5.5",
-    Severity.LOW: "3.0",
-    Severity.INFO: "0.0",
-}
 ROTATE_HISTORY = "deleted since, but still in git history: rotate it (deleting is not enough)"
 ROTATE_HEAD = "still in the code and in git history: remove it, then rotate it"
+ROTATE_UNKNOWN = "in git history: rotate it (deleting is not enough)"
+UNSTAGE = "staged for the next commit: unstage it (git restore --staged PATH) and keep it out of the code"
 
 
 @dataclass
@@ -47,6 +33,8 @@ class ScanReport:
     history: bool = False
     stats: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    scope: str = ""
+    """What was read, when not the work tree (and history): "staged changes", "commits A..B"."""
 
     def ordered(self) -> list[Finding]:
         """Worst first, then by place, so the top of any report is what to fix first."""
@@ -57,9 +45,14 @@ class ScanReport:
 
 
 def history_advice(finding: Finding) -> str:
-    """What a history finding implies: a deleted key is still leaked and must be rotated."""
+    """What a staged or history finding implies: a staged key must not be committed; a
+    deleted key is still leaked and must be rotated."""
+    if finding.source == "staged":
+        return UNSTAGE
     if finding.source != "history":
         return ""
+    if finding.in_head is None:
+        return ROTATE_UNKNOWN
     return ROTATE_HEAD if finding.in_head else ROTATE_HISTORY
 
 
@@ -89,7 +82,7 @@ def render_text(report: ScanReport) -> str:
 
 def _total_line(report: ScanReport) -> str:
     counts = Counter(str(f.severity) for f in report.findings)
-    scope = "work tree and full history" if report.history else "work tree"
+    scope = report.scope or ("work tree and full history" if report.history else "work tree")
     files = report.stats.get("files", 0)
     if not report.findings:
         total = f"no secrets found in {report.root} ({scope}, {files} files)"
@@ -107,74 +100,9 @@ def render_json(report: ScanReport) -> dict[str, Any]:
         "schema": SCHEMA,
         "root": report.root,
         "history": report.history,
+        "scope": report.scope or ("work tree and full history" if report.history else "work tree"),
         "findings": [finding.to_json() for finding in report.ordered()],
         "baselined": report.baselined,
         "stats": dict(report.stats),
         "notes": list(report.notes),
-    }
-
-
-def render_sarif(report: ScanReport) -> dict[str, Any]:
-    """SARIF 2.1.0, with a stable partial fingerprint so code scanning tracks findings."""
-    ordered = report.ordered()
-    rules: dict[str, dict[str, Any]] = {}
-    for finding in ordered:
-        rules.setdefault(finding.rule, _sarif_rule(finding))
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {
-                        "name": "launchwizard",
-                        "version": __version__,
-                        "rules": list(rules.values()),
-                    }
-                },
-                "results": [_sarif_result(finding, list(rules)) for finding in ordered],
-            }
-        ],
-    }
-
-
-def _sarif_rule(finding: Finding) -> dict[str, Any]:
-    return {
-        "id": finding.rule,
-        "name": finding.rule,
-        "shortDescription": {"text": finding.title},
-        "help": {"text": f"{finding.provider}: remove the value from the code and rotate it."},
-        "properties": {
-            "provider": finding.provider,
-            "security-severity": SECURITY_SEVERITY[finding.severity],
-            "tags": ["security", "secrets"],
-        },
-    }
-
-
-def _sarif_result(finding: Finding, rule_ids: list[str]) -> dict[str, Any]:
-    message = f"{finding.title} ({finding.provider}): {finding.redacted}"
-    advice = history_advice(finding)
-    if finding.commit:
-        message += f"; introduced in commit {finding.commit[:12]}"
-    if advice:
-        message += f"; {advice}"
-    properties: dict[str, Any] = {"severity": str(finding.severity), "source": finding.source}
-    if finding.commit:
-        properties.update(commit=finding.commit, date=finding.date, in_head=finding.in_head)
-    return {
-        "ruleId": finding.rule,
-        "ruleIndex": rule_ids.index(finding.rule),
-        "level": SARIF_LEVEL[finding.severity],
-        "message": {"text": message},
-        "locations": [
-            {
-                "physicalLocation": {
-                    "artifactLocation": {"uri": finding.path},
-                    "region": {"startLine": finding.line, "startColumn": finding.column},
-                }
-            }
-        ],
-        "partialFingerprints": {SARIF_FINGERPRINT: finding.fingerprint},
-        "properties": properties,
     }

@@ -101,6 +101,43 @@ def scan_path(
     return result
 
 
+def scan_pending(
+    root: Path,
+    *,
+    commits: str | None = None,
+    baseline: Path | None = None,
+    cancel: threading.Event | None = None,
+) -> PathScan:
+    """What is about to be published, with the repository's policy and baseline: the
+    staged changes, or with `commits` the commits of that range (`A..B`, or `B` and its
+    ancestors). A scan git could not finish raises RepoError: a hook must not pass what
+    it did not read."""
+    from launchwizard.secrets.pending import scan_commits, scan_staged
+
+    policy = load_policy(root)
+    scanner = Scanner(allow=policy.allow)
+    if commits is None:
+        scan, scope = scan_staged(root, scanner, cancel=cancel), "staged changes"
+    else:
+        scan, scope = scan_commits(root, scanner, commits, cancel=cancel), f"commits {commits}"
+    if scan.unavailable or scan.error:
+        raise RepoError(f"{root}: {scope} not scanned: {scan.unavailable or scan.error}")
+    reviewed = scanner.allowed_inline
+    found = [f for f in scan.findings if f.fingerprint not in reviewed]
+    stats = {"files": scan.file_diffs, "commits": scan.commits, "blobs": scan.blobs_scanned}
+    result = _finish(root, policy, baseline, found, list(scan.notes), stats, history=commits is not None)
+    result.report.scope = scope
+    result.history, result.cancelled = scan, scan.cancelled
+    return result
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise RepoError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+
+
 def _finish(
     root: Path,
     policy: Policy,
