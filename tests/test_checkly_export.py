@@ -66,7 +66,8 @@ def test_every_check_runs_from_both_regions_with_the_seed_alert_rule(tmp_path: P
     assert "runParallel: true" in homepage and "frequency: Frequency.EVERY_2M" in homepage
     assert "runBasedEscalation(\n    2,\n" in homepage and "percentage: 50" in homepage
     assert "RetryStrategyBuilder.noRetries()" in homepage
-    assert "degradedResponseTime: 500," in homepage and "maxResponseTime: 2500," in homepage
+    assert "degradedResponseTime: 500," in homepage and "maxResponseTime: 10000," in homepage
+    assert "statusCode().greaterThan(199)" in homepage and "statusCode().lessThan(300)" in homepage
     assert "worst-case detection 2 × 2m + 10s timeout = 4m10s" in homepage
     assert 'locations: ["eu-west-1", "us-east-1"]' in files["checkly.config.ts"]
 

@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from launchwizard.errors import UserError
-from launchwizard.monitoring.plan import ALERT_ENV, CERT_MIN_HOURS, Monitor, duration, monitor_plan
+from launchwizard.monitoring.plan import (
+    ACCEPTED_STATUS,
+    ALERT_ENV,
+    CERT_MIN_HOURS,
+    Monitor,
+    duration,
+    monitor_plan,
+)
 from launchwizard.safe.markdown import md
 
 if TYPE_CHECKING:
@@ -187,7 +194,11 @@ def _check_file(monitor: Monitor, sprint: Sprint, secrets: _Secrets) -> str:
     max_ms = min(monitor.max_response_ms, MAX_RESPONSE_MS)
     degraded = sprint.perf.chat_first_byte_s * 1000 if chat else sprint.perf.p95_ms
     degraded_ms = min(int(degraded), max_ms)
-    assertions = ["AssertionBuilder.statusCode().equals(200)"]
+    low, high = ACCEPTED_STATUS
+    assertions = [
+        f"AssertionBuilder.statusCode().greaterThan({low - 1})",
+        f"AssertionBuilder.statusCode().lessThan({high + 1})",
+    ]
     if monitor.reply_path:
         assertions.append(f"AssertionBuilder.jsonBody({_ts(_json_path(monitor.reply_path))}).notEmpty()")
     elif chat:

@@ -18,6 +18,7 @@ from launchwizard.secrets.repo import (
     MAX_FILE_BYTES,
     MAX_STREAMED_BYTES,
     HistoryScan,
+    RepoError,
     WorktreeScan,
     scan_file,
     scan_history,
