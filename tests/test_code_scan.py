@@ -13,6 +13,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.text import Text
+from sarif_checks import check_log
 
 from launchwizard.checks.codecheck import scan_repository
 from launchwizard.checks.registry import REGISTRY
@@ -24,7 +25,6 @@ from launchwizard.demo.product import build_demo_product
 from launchwizard.results import Severity, Status
 from launchwizard.secrets.policy import POLICY_FILE
 from launchwizard.tui.widgets.evidence import finding_text
-from tests.test_ci_formats import validate_sarif
 from tests.test_secrets_cli import repo_sprint
 
 LEAKY_PY = "import requests\n\ndef fetch(url):\n    return requests.get(url)\n"
@@ -318,7 +318,7 @@ def test_code_command_formats_and_exit_codes(demo_product: Path, tmp_path: Path,
     first = report["findings"][0]
     assert list(first)[:6] == ["check", "rule", "severity", "path", "line", "column"]
     code, out, _ = run_cli(capsys, "code", repo, "--format", "sarif")
-    log = validate_sarif(out)
+    log = check_log(out, tmp_path, "code.sarif")
     results = log["runs"][0]["results"]
     assert len(results) == len(report["findings"])
     assert all(r["partialFingerprints"]["launchwizard/v1"] for r in results)

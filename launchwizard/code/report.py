@@ -9,29 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from launchwizard import __version__
 from launchwizard.code.model import CodeFinding
 from launchwizard.code.scan import CodeScan
 from launchwizard.code.verdict import Verdict
-from launchwizard.results import Severity
+from launchwizard.report.sarif import SARIF_LEVEL, sarif_log, sarif_rule
 
 SCHEMA = "launchwizard.code/1"
-SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_FINGERPRINT = "launchwizard/v1"
-SARIF_LEVEL = {
-    Severity.CRITICAL: "error",
-    Severity.HIGH: "error",
-    Severity.MEDIUM: "warning",
-    Severity.LOW: "note",
-    Severity.INFO: "note",
-}
-SECURITY_SEVERITY = {
-    Severity.CRITICAL: "9.0",
-    Severity.HIGH: "7.0",
-    Severity.MEDIUM: "5.0",
-    Severity.LOW: "3.0",
-    Severity.INFO: "0.0",
-}
 STATUS_LABEL = {"pass": "✓ PASS", "warn": "! WARN", "fail": "✗ FAIL", "error": "? ERROR", "skipped": "- SKIP"}
 
 
@@ -108,32 +92,20 @@ def render_sarif(scan: CodeScan) -> dict[str, Any]:
     for finding in scan.findings:
         rules.setdefault(finding.rule, _sarif_rule(finding))
     ids = list(rules)
-    return {
-        "$schema": SARIF_SCHEMA,
-        "version": "2.1.0",
-        "runs": [
-            {
-                "tool": {
-                    "driver": {"name": "launchwizard", "version": __version__, "rules": list(rules.values())}
-                },
-                "results": [_sarif_result(finding, ids) for finding in scan.findings],
-            }
-        ],
-    }
+    return sarif_log(list(rules.values()), [_sarif_result(finding, ids) for finding in scan.findings])
 
 
 def _sarif_rule(finding: CodeFinding) -> dict[str, Any]:
-    return {
-        "id": finding.rule,
-        "name": finding.rule,
-        "shortDescription": {"text": finding.message},
-        "help": {"text": f"{finding.fix} ({finding.reference})" if finding.reference else finding.fix},
-        "properties": {
-            "check": finding.check,
-            "security-severity": SECURITY_SEVERITY[finding.severity],
-            "tags": ["reliability", finding.check],
-        },
-    }
+    """The rule as code scanning shows it, built like every other launchwizard rule."""
+    return sarif_rule(
+        finding.rule,
+        title=finding.message,
+        description=f"{finding.message} (found by {finding.check}).",
+        fix=finding.fix,
+        severity=finding.severity,
+        tags=["reliability", finding.check],
+        references=(finding.reference,) if finding.reference else (),
+    )
 
 
 def _sarif_result(finding: CodeFinding, rule_ids: list[str]) -> dict[str, Any]:
