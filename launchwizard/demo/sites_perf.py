@@ -164,7 +164,7 @@ def perf_hosts() -> tuple[WebHost, ...]:
         host("chat.perf.test", "127.53.6.3", https=_chat_routes()),
         host("smoke.perf.test", "127.53.6.4", https=_smoke_routes()),
         host("hooks.perf.test", "127.53.6.5", https=_hooks_routes()),
-        host("overshare.perf.test", "127.53.6.6", https=_overshare_routes()),
+        host("overshare.perf.test", "127.53.6.7", https=_overshare_routes()),
     )
 
 
