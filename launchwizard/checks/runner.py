@@ -108,7 +108,7 @@ def probe_host(sprint: Sprint, endpoint: str | None) -> str:
 def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
     """What a check of this scope runs on."""
     targets = {
-        "host": lambda: tuple(sprint.hosts),
+        "host": lambda: (*sprint.hosts, *sprint.not_audited),
         "email": lambda: (mail_domain(sprint),),
         "site": lambda: (site_host(sprint),),
         "repo": lambda: (repo_target(sprint),),
@@ -126,6 +126,7 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
         dict.fromkeys(
             (
                 *sprint.hosts,
+                *sprint.not_audited,
                 sprint.apex,
                 mail_domain(sprint),
                 site_host(sprint),
@@ -136,6 +137,17 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
                 probe_host(sprint, sprint.probes.injection.endpoint),
             )
         )
+    )
+
+
+def not_covered(ctx: CheckContext) -> Result:
+    """The row an opted-out apex or www name gets from every host check: the report says
+    what is not known about it instead of leaving it out."""
+    return ctx.result(
+        Status.SKIPPED,
+        f"{ctx.target} is not audited ([domains] not_audited): {ctx.spec.title.lower()} is not known for it",
+        evidence={"not_audited": True},
+        fix=f"remove {ctx.target} from [domains] not_audited in sprint.toml to audit it",
     )
 
 
@@ -208,6 +220,8 @@ class Runner:
     async def _guarded(self, unit: Unit, net: Net) -> list[Result]:
         """Run one unit; a timeout or any exception becomes an `error` result with a reason."""
         ctx = CheckContext(self.sprint, net, unit.spec, unit.target, secret=self._secret_lookup)
+        if unit.spec.scope == "host" and unit.target in self.sprint.not_audited:
+            return [not_covered(ctx)]
         deadline = self.deadline_for(unit.spec)
         try:
             async with asyncio.timeout(deadline):
