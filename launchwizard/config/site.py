@@ -73,7 +73,9 @@ def always_audited(apex: str) -> tuple[str, str]:
     return apex, f"www.{apex}"
 
 
-def _not_audited(reader: Reader, table: Mapping[str, Any], apex: str, listed: tuple[str, ...]) -> tuple[str, ...]:
+def _not_audited(
+    reader: Reader, table: Mapping[str, Any], apex: str, listed: tuple[str, ...]
+) -> tuple[str, ...]:
     """[domains] not_audited: only the names that would be added automatically may be left out."""
     key: KeyPath = ("domains", "not_audited")
     if "not_audited" not in table:
