@@ -553,3 +553,79 @@ CORS_CASES: list[tuple[Headers, str, bool]] = [
 
 GRADES = [(100, "A+"), (0, "F"), (120, "A+"), (-10, "F")]
 """grader.test.js: score to grade, the score floored at 0."""
+
+
+@dataclass(frozen=True)
+class Scan:
+    """scanner.test.js: a whole captured site and the grade the Observatory gives it."""
+
+    host: str
+    headers: Headers
+    body: str
+    route: tuple[str, ...]
+    score: int
+    grade: str
+    failed: int
+
+
+MOZILLA_CSP = (
+    "frame-src 'self' accounts.firefox.com js.stripe.com www.youtube.com; "
+    "script-src 'self' 'unsafe-eval' 'unsafe-inline' cdn.transcend.io js.stripe.com www.mozilla.org; "
+    "form-action 'self' https://accounts.firefox.com/ https://basket.mozilla.org; font-src 'self' www.mozilla.org; "
+    "style-src 'self' 'unsafe-inline' www.mozilla.org; default-src 'self' *.mozilla.org; frame-ancestors 'none'; "
+    "connect-src 'self' www.mozilla.org; upgrade-insecure-requests; img-src 'self' data: www.mozilla.org; "
+    "object-src 'none'; media-src 'self' www.mozilla.org; base-uri 'none'"
+)
+OBSERVATORY_CSP = (
+    "default-src 'self'; script-src 'report-sample' 'self' 'wasm-unsafe-eval' https://*.googletagmanager.com "
+    "'sha256-XNBp89FG76amD8BqrJzyflxOF9PaWPqPqvJfKZPCv7M='; style-src 'report-sample' 'self' 'unsafe-inline'; "
+    "object-src 'none'; base-uri 'self'; connect-src 'self'; font-src 'self'; frame-src 'self'; "
+    "img-src 'self' data:; manifest-src 'self'; media-src 'self'; child-src 'self'; worker-src 'self';"
+)
+SCANS = [
+    Scan(
+        "mozilla.org",
+        (
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Content-Security-Policy", MOZILLA_CSP),
+            ("Content-Security-Policy-Report-Only", MOZILLA_CSP),
+            ("Cross-Origin-Opener-Policy", "same-origin"),
+            ("Strict-Transport-Security", "max-age=31536000"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ),
+        _scripts(
+            '<script data-cfasync="false" src="https://transcend-cdn.com/cm/airgap.js"></script>\n',
+            '<script src="https://www.mozilla.org/media/js/site.js"></script>\n',
+        ),
+        ("http://mozilla.org/", "https://mozilla.org/", "https://www.mozilla.org/"),
+        75,
+        "B",
+        2,
+    ),
+    Scan(
+        "observatory.mozilla.org",
+        (
+            ("Content-Type", "text/html"),
+            ("Referrer-Policy", "strict-origin-when-cross-origin"),
+            ("Content-Security-Policy", OBSERVATORY_CSP),
+            ("X-Frame-Options", "DENY"),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Strict-Transport-Security", "max-age=63072000"),
+        ),
+        _scripts(
+            "<script>window.ready = true;</script>\n",
+            '<script src="/static/client/index.js" type="module"></script>\n',
+        ),
+        (
+            "http://observatory.mozilla.org/",
+            "https://observatory.mozilla.org/",
+            "https://developer.mozilla.org/en-US/observatory",
+        ),
+        110,
+        "A+",
+        0,
+    ),
+]
+"""The two captured sites of scanner.test.js, their headers and scripts restated: B (75) with
+two tests failed, A+ (110) with none. Neither grants CORS to the Observatory's preflight."""

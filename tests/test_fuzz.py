@@ -24,6 +24,7 @@ from launchwizard.edge.csp import CspInvalid, parse_policy
 from launchwizard.edge.debugpage import debug_markers
 from launchwizard.edge.hsts import parse_hsts
 from launchwizard.edge.ratelimit import read_ratelimit
+from launchwizard.edge.sfv import item_token
 from launchwizard.email.dkim import parse_dkim_key
 from launchwizard.email.dmarc import parse_dmarc
 from launchwizard.email.spf import SpfSyntaxError
@@ -233,6 +234,13 @@ def test_ratelimit_headers(policy: str, current: str, retry: str) -> None:
 @given(HSTS)
 def test_hsts(text: str) -> None:
     parse_hsts(text)
+
+
+@FUZZ
+@given(grammar("same-origin", "require-corp", ";", " ", "=", '"', "report-to", "?1", ":YQ==:", "-12.5", "*", "Ü"))
+def test_structured_field_items(text: str) -> None:
+    token = item_token(text)
+    assert token is None or token in text
 
 
 @FUZZ

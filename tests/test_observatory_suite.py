@@ -20,7 +20,9 @@ from observatory_suite import (
     OBSERVATORY_ORIGIN,
     REDIRECTION_CASES,
     SAVED_RESPONSE_CASES,
+    SCANS,
     Case,
+    Scan,
 )
 
 from launchwizard.edge import observatory
@@ -93,3 +95,22 @@ def test_grades(points: int, letter: str) -> None:
     report = score({"x": row})
     assert (report.score, report.grade) == (max(points, 0), letter)
     assert grade_letter(points) == letter
+
+
+@pytest.mark.parametrize("scan", SCANS, ids=[s.host for s in SCANS])
+def test_whole_sites_get_the_observatorys_grade(
+    scan: Scan, tmp_path: Path, run_cli: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Through the CLI (ten tests: no route, no preflight in a saved response), and through the
+    grader with the route and an empty preflight (all twelve): the same score and grade."""
+    saved = tmp_path / "response.txt"
+    lines = ["HTTP/1.1 200 OK", *(f"{name}: {value}" for name, value in scan.headers)]
+    saved.write_bytes(("\r\n".join(lines) + "\r\n\r\n" + scan.body).encode())
+    code, out, _ = run_cli(capsys, "headers", "--response", str(saved), f"https://{scan.host}/", "--json")
+    report = json.loads(out)
+    assert (code, report["score"], report["grade"]) == (0, scan.score, scan.grade)
+    assert sum(not t["pass"] for t in report["tests"].values()) == scan.failed
+    page = Page(f"https://{scan.host}/", 200, scan.headers, scan.body.encode(), (), True)
+    full = grade(Observation(page, scan.route, True, (), probe_origin=OBSERVATORY_ORIGIN))
+    assert (full.score, full.grade, len(full.tests)) == (scan.score, scan.grade, 12)
+    assert 12 - full.tests_passed == scan.failed
