@@ -237,7 +237,7 @@ def test_hsts(text: str) -> None:
 
 
 @FUZZ
-@given(grammar("same-origin", "require-corp", ";", " ", "=", '"', "report-to", "?1", ":YQ==:", "-12.5", "*", "Ü"))
+@given(grammar("same-origin", "require-corp", ";", " ", "=", '"', "report-to", "?1", ":YQ==:", "-1.5", "Ü"))
 def test_structured_field_items(text: str) -> None:
     token = item_token(text)
     assert token is None or token in text
