@@ -100,6 +100,7 @@ async def observe(http: HttpClient, url: str, site_domain: str | None) -> Observ
         http_chain_cert_valid=route_valid,
         preflight=await _preflight(http, final.url),
         site_domain=site_domain,
+        site_host=(urlsplit(url).hostname or "").lower() or None,
     )
 
 
