@@ -216,6 +216,29 @@ async def test_result_carries_lookups_void_lookups_and_trace() -> None:
     assert set(result.to_json()) == {"result", "explanation", "lookups", "void_lookups", "trace"}
 
 
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("a." * 200 + "example.com", ("a." * 200 + "example.com")[-253:]),
+        ("x" * 300 + ".example.com", "example.com"),
+        ("x" * 300, "x" * 300),
+        ("a.b" + "c" * 260, "b" + "c" * 260),
+        ("example.com", "example.com"),
+    ],
+)
+def test_long_names_lose_whole_labels_from_the_left(name: str, kept: str) -> None:
+    from launchwizard.email.spf_eval import _truncated
+
+    assert _truncated(name) == kept
+
+
+async def test_a_megabyte_local_part_expands_in_one_pass() -> None:
+    """RFC 7208 §7.3 truncation of a hostile sender: bounded by one pass, not one per label."""
+    dns = MemoryDns({"example.com": {"TXT": ["v=spf1 exists:%{l}.x.example.com -all"]}})
+    result = await check_host("192.0.2.1", "example.com", "a." * 500_000 + "b@example.com", "", dns)
+    assert result.result == "fail" and result.lookups == 1
+
+
 async def test_include_loop_is_a_permerror() -> None:
     dns = MemoryDns(
         {

@@ -431,9 +431,7 @@ class _Evaluation:
         except SpfSyntaxError as exc:
             raise _Stop("permerror", str(exc)) from None
         expanded = expanded.rstrip(".") if expanded.endswith(".") else expanded
-        while len(expanded) > 253 and "." in expanded:
-            expanded = expanded.split(".", 1)[1]
-        return expanded
+        return _truncated(expanded)
 
     async def _expand(self, text: str, domain: str, *, explain: bool = False) -> str:
         """Expand every macro of a checked macro-string (§7)."""
@@ -530,6 +528,18 @@ class _Evaluation:
             return self.default_explanation
         self.trace.append(f"{domain}: exp={target}: {explanation}")
         return explanation
+
+
+def _truncated(name: str, limit: int = 253) -> str:
+    """Whole labels dropped from the left until at most `limit` characters remain (§7.3), in
+    one pass: a sender's local-part of a megabyte must not cost a pass per label."""
+    if len(name) <= limit:
+        return name
+    start = len(name) - limit
+    if name[start - 1] != ".":
+        dot = name.find(".", start)
+        start = dot + 1 if dot != -1 else name.rfind(".") + 1
+    return name[start:]
 
 
 def _preference(text: str) -> int:
