@@ -9,6 +9,7 @@ the diff like code.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib.util
 import os
 import re
@@ -804,3 +805,14 @@ def test_monitoring_lists_exports_and_who_is_alerted(tmp_path: Path) -> None:
     assert "| homepage | https://www.acme.test/ | 2m | 2 failures | 10s | 4m10s |" in page
     assert "- gatus: `ops/gatus/config.yaml`, 2026-11-25 15:30 UTC" in page
     assert "Not exported yet" not in page
+
+
+def test_names_opted_out_of_the_audit_are_listed(tmp_path: Path) -> None:
+    """A sprint that opts out of www.<apex> says so in the pack's first lines, not in silence."""
+    sprint = dataclasses.replace(fixed_input().sprint, not_audited=("www.acme.test",))
+    files = _render(tmp_path, fixed_input(sprint=sprint))
+    line = next(line for line in files["README.md"].splitlines() if line.startswith("- **Not audited"))
+    assert (
+        "www.acme.test" in line and "no redirect, certificate, expiry or header result exists for it" in line
+    )
+    assert "Not audited" not in _render(tmp_path / "plain")["README.md"]
