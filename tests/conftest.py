@@ -44,12 +44,21 @@ def _reset_lab_latency(request: pytest.FixtureRequest) -> Iterator[None]:
 
 @pytest.fixture(scope="session")
 def make_sprint(lab: Lab, tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Sprint]:
-    """Write a sprint.toml aimed at the lab for the given hosts and load it like a user's."""
+    """Write a sprint.toml aimed at the lab for the given hosts and load it like a user's.
 
-    def build(hosts: list[str], apex: str = "lab.test", **tables: Any) -> Sprint:
+    The lab's test zones (lab.test, edge.test, perf.test, ...) serve hosts under them, not
+    their apex and www, so unless `audit_apex` is set the sprint opts out of the apex and
+    www names it does not list ([domains] not_audited), as a user whose apex is someone
+    else's site would: host checks then report those names as not audited."""
+
+    def build(hosts: list[str], apex: str = "lab.test", audit_apex: bool = False, **tables: Any) -> Sprint:
+        domains: dict[str, Any] = {"apex": apex, "hosts": hosts}
+        unlisted = [name for name in (apex, f"www.{apex}") if name not in hosts]
+        if unlisted and not audit_apex:
+            domains["not_audited"] = unlisted
         document: dict[str, Any] = {
             "sprint": {"client": "Lab", "canonical": tables.pop("canonical", f"https://{hosts[0]}/")},
-            "domains": {"apex": apex, "hosts": hosts},
+            "domains": domains,
             "network": lab.network_table(),
         }
         for name, value in tables.items():

@@ -11,6 +11,7 @@ from launchwizard.results import Status
 FAST = "fast.perf.test"
 HEAVY = "heavy.perf.test"
 CHAT = "chat.perf.test"
+DEBUG = "debug.perf.test"
 
 
 def chat_endpoint(host: str, path: str, **extra: Any) -> dict[str, Any]:
@@ -78,6 +79,22 @@ async def test_errors_fail_on_a_traceback_and_warn_on_soft_404(make_sprint, run_
     probes = {probe["probe"]: probe for probe in result.evidence["error_probes"]}
     assert probes["unknown route"]["verdict"].endswith("(soft 404)")
     assert "Traceback" in result.fix or "debug mode" in result.fix
+
+
+async def test_errors_fail_on_framework_debug_pages_as_they_are_really_rendered(make_sprint, run_check):
+    """Express's default handler escapes the stack and joins it with <br> &nbsp; &nbsp;at, and
+    Django's technical 404 writes a typographic apostrophe: both are debug output."""
+    sprint = site(make_sprint, DEBUG, chat_endpoint(DEBUG, "/v1/chat"))
+    result = (await run_check(sprint, "core.errors"))[DEBUG]
+    assert result.status == Status.FAIL
+    probes = {probe["probe"]: probe for probe in result.evidence["error_probes"]}
+    assert probes["unknown route"]["verdict"] == "404 with a Django debug page in the body"
+    assert "Django debug 404 page (URL patterns)" in probes["unknown route"]["debug_markers"]
+    assert (
+        probes["malformed JSON"]["verdict"]
+        == "500 with a Express default error handler (finalhandler) in the body"
+    )
+    assert "Node.js stack trace" in probes["over-long input"]["debug_markers"]
 
 
 async def test_health_pass_and_fail(make_sprint, run_check):

@@ -186,6 +186,20 @@ async def test_cors_approved_origins_that_are_refused_fail(
     assert "https://www.edge.test (" not in result.summary
 
 
+async def test_cors_never_judges_the_hosts_own_origin(make_sprint: MakeSprint, run_check: RunCheck) -> None:
+    """https://cors-allow.edge.test calling itself is same-origin: its CORS allowlist need not
+    name it, and it is not probed as an approved origin (its http:// twin still is)."""
+    own = "https://cors-allow.edge.test"
+    tables = {"edge": {"approved_origins": [own, *APPROVED_ORIGINS]}}
+    result = await one(make_sprint, run_check, "edge.cors", edge("cors-allow"), **tables)
+    assert (result.status, result.severity) == (Status.PASS, Severity.INFO), result.summary
+    assert result.evidence["same_origin_not_probed"] == [own]
+    probed = {(row["probe"], row["origin"]) for row in result.evidence["probes"]}
+    assert ("approved", own) not in probed
+    assert ("downgrade", "http://cors-allow.edge.test") in probed
+    assert {("approved", origin) for origin in APPROVED_ORIGINS} <= probed
+
+
 async def test_cors_probes_every_endpoint_on_the_host(make_sprint: MakeSprint, run_check: RunCheck) -> None:
     endpoints = {"endpoints": {"login": "https://cors-allow.edge.test/api/me"}}
     result = await one(make_sprint, run_check, "edge.cors", edge("cors-allow"), **APPROVED, **endpoints)

@@ -75,7 +75,8 @@ def test_check_junit_has_a_case_per_result(make_sprint, run_cli, capsys):
     assert code == 1
     suite = ET.fromstring(out).find("testsuite")
     assert suite is not None and suite.get("name") == "launchwizard.audit"
-    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("5", "1", "1")
+    assert suite.get("skipped") == "2"  # lab.test and www.lab.test, opted out: not audited
     cases = {case.get("name"): case for case in suite.iter("testcase")}
     assert cases["expired.lab.test"].find("failure") is not None
     assert cases["hang.lab.test"].find("error") is not None

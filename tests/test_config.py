@@ -241,6 +241,32 @@ def test_canonical_for_canonical_host_outside_www() -> None:
     assert sprint.canonical_for("acme.test") == "https://app.acme.test/home"
 
 
+@pytest.mark.parametrize(
+    ("domains", "hosts", "not_audited"),
+    [
+        ('hosts = ["app.acme.test"]', ("app.acme.test", "acme.test", "www.acme.test"), ()),
+        ("", ("acme.test", "www.acme.test"), ()),
+        (
+            'hosts = ["WWW.acme.test.", "app.acme.test", "acme.test"]',
+            ("www.acme.test", "app.acme.test", "acme.test"),
+            (),
+        ),
+        (
+            'hosts = ["app.acme.test"]\nnot_audited = ["www.acme.test"]',
+            ("app.acme.test", "acme.test"),
+            ("www.acme.test",),
+        ),
+        ('not_audited = ["acme.test", "www.acme.test"]', (), ("acme.test", "www.acme.test")),
+    ],
+)
+def test_the_apex_and_www_are_always_audited_unless_opted_out(
+    domains: str, hosts: tuple[str, ...], not_audited: tuple[str, ...]
+) -> None:
+    """Listed once each, after the hosts the file lists; an opt-out keeps them apart."""
+    sprint = parse_sprint(with_domains(f'apex = "acme.test"\n{domains}\n'), WHERE)
+    assert (sprint.hosts, sprint.not_audited) == (hosts, not_audited)
+
+
 # --------------------------------------------------------------------------- the example
 
 
@@ -269,7 +295,7 @@ def test_example_loads() -> None:
 
 EVERY_KEY = {
     "sprint": ["client", "canonical"],
-    "domains": ["apex", "hosts", "subdomains"],
+    "domains": ["apex", "hosts", "subdomains", "not_audited"],
     "edge": ["approved_origins"],
     "dns.expect": ["A", "AAAA", "CNAME"],
     "redirects": [],
@@ -416,11 +442,19 @@ ERROR_CASES: list[tuple[str, str, str, int | None, str]] = [
         "expected a string, got integer",
     ),
     (
-        "hosts-empty",
-        with_domains('apex = "acme.test"\nhosts = []\n'),
-        "domains.hosts",
+        "not-audited-other-name",
+        with_domains('apex = "acme.test"\nnot_audited = ["app.acme.test"]\n'),
+        "domains.not_audited[0]",
         7,
-        "expected a non-empty list of strings",
+        "'app.acme.test' is neither the apex nor www.acme.test: other names are audited only when "
+        "[domains] hosts lists them, so leave it out of hosts instead",
+    ),
+    (
+        "not-audited-and-listed",
+        with_domains('apex = "acme.test"\nhosts = ["www.acme.test"]\nnot_audited = ["www.acme.test"]\n'),
+        "domains.not_audited[0]",
+        8,
+        "'www.acme.test' is also in [domains] hosts: audit it or opt out, not both",
     ),
     (
         "hosts-duplicate",
@@ -482,10 +516,10 @@ ERROR_CASES: list[tuple[str, str, str, int | None, str]] = [
     ),
     (
         "missing-key",
-        with_domains('apex = "acme.test"\n'),
-        "domains.hosts",
+        with_domains('hosts = ["www.acme.test"]\n'),
+        "domains.apex",
         5,
-        "missing required key 'hosts' in [domains]",
+        "missing required key 'apex' in [domains]",
     ),
     (
         "missing-table",

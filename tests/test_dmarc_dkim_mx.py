@@ -107,6 +107,21 @@ def test_same_organisation() -> None:
     assert not same_organisation("example.com", "com")
 
 
+@pytest.mark.parametrize(
+    ("one", "other", "same"),
+    [
+        ("mail.example.co.uk", "reports.example.co.uk", True),
+        ("co.uk", "example.co.uk", False),
+        ("acme.github.io", "evil.github.io", False),
+        ("app.acme.vercel.app", "acme.vercel.app", True),
+    ],
+)
+def test_same_organisation_follows_the_public_suffix_list(one: str, other: str, same: bool) -> None:
+    """A two-label guess would call co.uk the organisation of example.co.uk, and every
+    github.io site one organisation."""
+    assert same_organisation(one, other) is same
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=300))
 def test_dmarc_parser_never_raises_on_text(raw: str) -> None:

@@ -21,8 +21,10 @@ from hypothesis import strategies as st
 from launchwizard.config import ConfigError, parse_sprint
 from launchwizard.edge.cookies import parse_set_cookie
 from launchwizard.edge.csp import CspInvalid, parse_policy
+from launchwizard.edge.debugpage import debug_markers
 from launchwizard.edge.hsts import parse_hsts
 from launchwizard.edge.ratelimit import read_ratelimit
+from launchwizard.edge.sfv import item_token
 from launchwizard.email.dkim import parse_dkim_key
 from launchwizard.email.dmarc import parse_dmarc
 from launchwizard.email.spf import SpfSyntaxError
@@ -157,6 +159,28 @@ RATELIMIT = grammar(
     '"default"', ";q=", ";w=", ";r=", ";t=", ";pk=", ":abc:", "100", "60", ", ", '"burst"', "=", "-1"
 )
 HSTS = grammar("max-age=", "31536000", '"', "; ", "includeSubDomains", "preload", "=", "-1", "max-age")
+ERROR_BODY = grammar(
+    "<br> &nbsp; &nbsp;at ",
+    "    at ",
+    "\\n",
+    "\n",
+    "\t",
+    "(/app/x.js:1:2)",
+    '{"trace":[',
+    '{"file":"/a.php","line":3}',
+    '"',
+    "<pre>",
+    "&lt;",
+    "&#x27;",
+    "\\u003c",
+    'File "/a.py", line 1, in f',
+    ".rb:1:in `x'",
+    "goroutine 1 [running]:",
+    "(A.java:1)",
+    ":line 3",
+    "[",
+    "{",
+)
 
 
 @FUZZ
@@ -210,6 +234,19 @@ def test_ratelimit_headers(policy: str, current: str, retry: str) -> None:
 @given(HSTS)
 def test_hsts(text: str) -> None:
     parse_hsts(text)
+
+
+@FUZZ
+@given(grammar("same-origin", "require-corp", ";", " ", "=", '"', "report-to", "?1", ":YQ==:", "-1.5", "Ü"))
+def test_structured_field_items(text: str) -> None:
+    token = item_token(text)
+    assert token is None or token in text
+
+
+@FUZZ
+@given(ERROR_BODY)
+def test_debug_page_markers(text: str) -> None:
+    assert isinstance(debug_markers(text.encode("utf-8", "surrogatepass")), list)
 
 
 SCALARS = st.one_of(

@@ -9,6 +9,7 @@ the diff like code.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import importlib.util
 import os
 import re
@@ -855,3 +856,12 @@ def test_access_page_says_why_nothing_was_read_from_cloudflare(tmp_path: Path) -
     assert "| Zone: Read | not tested |" in access
     assert "Nothing could be read: no Cloudflare API token in the store" in access
     assert "Cloudflare API token" not in _render(tmp_path / "plain", fixed_input())["access.md"]
+def test_names_opted_out_of_the_audit_are_listed(tmp_path: Path) -> None:
+    """A sprint that opts out of www.<apex> says so in the pack's first lines, not in silence."""
+    sprint = dataclasses.replace(fixed_input().sprint, not_audited=("www.acme.test",))
+    files = _render(tmp_path, fixed_input(sprint=sprint))
+    line = next(line for line in files["README.md"].splitlines() if line.startswith("- **Not audited"))
+    assert (
+        "www.acme.test" in line and "no redirect, certificate, expiry or header result exists for it" in line
+    )
+    assert "Not audited" not in _render(tmp_path / "plain")["README.md"]

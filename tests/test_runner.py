@@ -15,14 +15,15 @@ from launchwizard.checks.runner import Runner, Unit
 from launchwizard.config import Sprint, parse_sprint
 from launchwizard.results import Result, Severity, Status
 
-HOSTS = ["a.acme.test", "b.acme.test", "c.acme.test"]
+HOSTS = ["acme.test", "www.acme.test", "app.acme.test"]
+"""The apex and www are always audited, so the synthetic sprint lists them among its three."""
 
 
 def sprint(timeout_s: float = 2.0, per_host: int = 6, concurrency: int = 16) -> Sprint:
     text = f"""
 [sprint]
 client = "Acme"
-canonical = "https://a.acme.test/"
+canonical = "https://www.acme.test/"
 [domains]
 apex = "acme.test"
 hosts = {HOSTS!r}
@@ -57,9 +58,9 @@ class Recorder:
 async def test_results_come_in_registry_then_host_order_with_defaults() -> None:
     report = await Runner(sprint(), [spec("x.one", passing), spec("x.apex", passing, "apex")]).run()
     assert [(r.check, r.target) for r in report.results] == [
-        ("x.one", "a.acme.test"),
-        ("x.one", "b.acme.test"),
-        ("x.one", "c.acme.test"),
+        ("x.one", "acme.test"),
+        ("x.one", "www.acme.test"),
+        ("x.one", "app.acme.test"),
         ("x.apex", "acme.test"),
     ]
     first = report.results[0]
@@ -70,16 +71,16 @@ async def test_results_come_in_registry_then_host_order_with_defaults() -> None:
 
 async def test_an_exception_becomes_an_error_result_and_others_still_report() -> None:
     async def crashing(ctx: CheckContext) -> list[Result]:
-        if ctx.target == "b.acme.test":
-            raise RuntimeError("boom on b")
+        if ctx.target == "www.acme.test":
+            raise RuntimeError("boom on www")
         return [ctx.result(Status.PASS, "fine")]
 
     report = await Runner(sprint(), [spec("x.crash", crashing)]).run()
     by_target = {r.target: r for r in report.results}
-    assert by_target["b.acme.test"].status is Status.ERROR
-    assert by_target["b.acme.test"].summary == "internal error: RuntimeError boom on b"
-    assert by_target["a.acme.test"].status is Status.PASS
-    assert by_target["c.acme.test"].status is Status.PASS
+    assert by_target["www.acme.test"].status is Status.ERROR
+    assert by_target["www.acme.test"].summary == "internal error: RuntimeError boom on www"
+    assert by_target["acme.test"].status is Status.PASS
+    assert by_target["app.acme.test"].status is Status.PASS
 
 
 async def test_a_check_that_never_returns_is_cut_at_its_deadline() -> None:
@@ -171,10 +172,13 @@ domain = "mail.acme.test"
         ("x.mail", "mail.acme.test"),
         ("x.zone", "acme.test"),
         ("x.host", "a.acme.test"),
+        ("x.host", "acme.test"),
+        ("x.host", "www.acme.test"),
     ]
     assert sprint_targets(mail_sprint) == (
         "a.acme.test",
         "acme.test",
+        "www.acme.test",
         "mail.acme.test",
         "repo",
         "logs",
@@ -219,3 +223,31 @@ def test_a_local_budget_replaces_the_network_deadline() -> None:
     network_bound = spec("x.net", passing, round_trips=3)
     assert runner.deadline_for(network_bound) == 4 * runner.sprint.network.timeout_s
     assert runner.deadline_for(replace(network_bound, budget_s=300.0)) == 300.0
+
+
+async def test_an_opted_out_name_gets_a_not_audited_row_from_every_host_check() -> None:
+    text = """
+[sprint]
+client = "Acme"
+canonical = "https://acme.test/"
+[domains]
+apex = "acme.test"
+hosts = ["app.acme.test"]
+not_audited = ["www.acme.test"]
+"""
+    ran: list[str] = []
+
+    async def visiting(ctx: CheckContext) -> list[Result]:
+        ran.append(ctx.target)
+        return [ctx.result(Status.PASS, "fine")]
+
+    report = await Runner(
+        parse_sprint(text, Path("sprint.toml")), [spec("x.host", visiting), spec("x.zone", visiting, "apex")]
+    ).run()
+    rows = {(r.check, r.target): r for r in report.results}
+    assert sorted(ran) == ["acme.test", "acme.test", "app.acme.test"]
+    skipped = rows[("x.host", "www.acme.test")]
+    assert skipped.status is Status.SKIPPED and skipped.evidence == {"not_audited": True}
+    assert "www.acme.test is not audited ([domains] not_audited)" in skipped.summary
+    assert "remove www.acme.test from [domains] not_audited" in skipped.fix
+    assert ("x.zone", "www.acme.test") not in rows

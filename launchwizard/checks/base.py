@@ -22,8 +22,9 @@ RunFn = Callable[["CheckContext"], Awaitable[list[Result]]]
 class CheckSpec:
     """One row of the registry table.
 
-    `scope` says what the runner fans out over: "host" runs once per `[domains] hosts`
-    entry, "apex" once for the apex domain, "email" once for the mail domain
+    `scope` says what the runner fans out over: "host" runs once per audited host
+    (`[domains] hosts`, the apex and www.<apex>; an opted-out one gets a "not audited"
+    row instead), "apex" once for the apex domain, "email" once for the mail domain
     (`[email] domain`, else the apex), "site" once for the homepage's host, "repo" once
     for the product repository (`[repo] path`), "logs" once for the `[logs]` files and
     "ratelimit", "injection" and "eval" once for the host of the endpoint `[probes.ratelimit]`,

@@ -5,8 +5,10 @@ a preflight (OPTIONS with Access-Control-Request-Method) and a simple GET, once 
 probe Origin: an unrelated site, the literal "null" (sandboxed frames, local files), the
 host's own name used as a prefix and the apex used as a bare suffix of an attacker's
 domain (the two broken regular expressions behind most CORS leaks), the http:// twin of
-an approved origin, and each `[edge] approved_origins` entry. Only safe methods are sent,
-so the probe changes nothing on the product.
+an approved origin, and each `[edge] approved_origins` entry other than the URL's own
+origin: a page calling its own host is same-origin, so CORS never applies to it and its
+answer there says nothing. Only safe methods are sent, so the probe changes nothing on the
+product.
 
 Judged by the Fetch standard's CORS protocol and the MDN Observatory's CORS test: an
 untrusted origin echoed with credentials is critical (any site can read a logged-in
@@ -23,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from launchwizard.checks.base import CheckContext
+from launchwizard.config import values
 from launchwizard.net.http import FetchError, Response
 from launchwizard.results import SEVERITY_RANK, Result, Severity, Status
 
@@ -128,6 +131,19 @@ def probes_for(host: str, apex: str, approved: tuple[str, ...]) -> list[Probe]:
         probes.append(Probe("downgrade", "http://" + secure[0].removeprefix("https://")))
     probes.extend(Probe("approved", origin) for origin in approved)
     return probes
+
+
+def origin_of(url: str) -> str:
+    """The origin a browser gives a page at `url`: scheme://host[:port], default port left out."""
+    parts = urlsplit(url)
+    return values.origin(f"{parts.scheme}://{parts.netloc}")
+
+
+def cross_origin(probes: list[Probe], url: str) -> list[Probe]:
+    """The probes that are cross-origin for `url`: an approved origin equal to the URL's own
+    is same-origin (Fetch standard: CORS only governs requests to another origin)."""
+    own = origin_of(url)
+    return [p for p in probes if not (p.kind == "approved" and p.origin == own)]
 
 
 def urls_for(ctx: CheckContext) -> list[tuple[str, str | None]]:
@@ -260,15 +276,17 @@ async def cors(ctx: CheckContext) -> list[Result]:
             asyncio.gather(
                 *(
                     _ask(ctx, url, probe, _preflight_method(methods.get(name or "")), bound)
-                    for probe in probes
+                    for probe in cross_origin(probes, url)
                 )
             )
             for url, name in targets
         )
     )
+    own = sorted({origin_of(url) for url, _name in targets} & set(approved))
     evidence: dict[str, Any] = {
         "urls": [url for url, _name in targets],
         "approved_origins": list(approved),
+        "same_origin_not_probed": own,
         "probes": [answer.to_json() for answers in per_url for answer in answers],
     }
     findings: list[Finding] = []

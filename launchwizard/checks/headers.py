@@ -16,7 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.edgefetch import PAGE_MAX_BODY, first_response, header_values, home_chains
-from launchwizard.edge.hsts import HstsPolicy, parse_hsts
+from launchwizard.config.registrable import is_registrable
+from launchwizard.edge.hsts import HstsPolicy, parse_hsts, preloaded
 from launchwizard.edge.observatory import PROBE_ORIGIN, Observation, Page, Report, grade
 from launchwizard.net.http import Chain, FetchError, HttpClient
 from launchwizard.results import Result, Severity, Status
@@ -99,6 +100,7 @@ async def observe(http: HttpClient, url: str, site_domain: str | None) -> Observ
         http_chain_cert_valid=route_valid,
         preflight=await _preflight(http, final.url),
         site_domain=site_domain,
+        site_host=(urlsplit(url).hostname or "").lower() or None,
     )
 
 
@@ -243,19 +245,22 @@ def _hsts_notes(ctx: CheckContext, policy: HstsPolicy, count: int) -> list[str]:
             f"sent {count} times: browsers obey only the first, and the Observatory calls it invalid; "
             "send it once"
         )
-    if ctx.target == ctx.sprint.apex and not subdomains:
+    registrable = is_registrable(ctx.target)
+    if preloaded(ctx.target):
+        notes.append("on Chromium's HSTS preload list: browsers use HTTPS before the first visit")
+    if registrable and not subdomains:
         notes.append(
-            "the apex has no includeSubDomains, so its subdomains are not covered "
+            "the registrable domain has no includeSubDomains, so its subdomains are not covered "
             "(and it cannot be preloaded)"
         )
     elif subdomains:
         notes.append("includeSubDomains covers every subdomain: make sure all of them serve HTTPS")
     if preload:
-        eligible = subdomains and (max_age or 0) >= HSTS_PASS_S and ctx.target == ctx.sprint.apex
+        eligible = subdomains and (max_age or 0) >= HSTS_PASS_S and registrable
         notes.append(
-            "preload requested and eligible: submit the apex at hstspreload.org"
+            "preload requested and eligible: submit the registrable domain at hstspreload.org"
             if eligible
-            else "preload requested, but the preload list needs the apex, includeSubDomains "
-            "and max-age of a year"
+            else "preload requested, but the preload list needs the registrable domain (by the Public "
+            "Suffix List), includeSubDomains and max-age of a year"
         )
     return notes

@@ -36,6 +36,7 @@ import dkim
 import dkim.util
 
 from launchwizard.checks.base import CheckContext
+from launchwizard.config.registrable import registrable_domain
 from launchwizard.email.dmarc import Discovery, discover
 from launchwizard.email.spf_eval import ResolverDns, SpfResult, check_host
 from launchwizard.email.txtrecord import txt_texts
@@ -261,14 +262,9 @@ def verify_all(raw: bytes, sigs: list[Signature], keys: Mapping[str, bytes | Non
 
 
 def organisational(domain: str) -> str:
-    """The organisational domain, approximated as the last two labels.
-
-    No public-suffix list ships with the wizard, so a domain under a two-label public
-    suffix (example.co.uk) is treated as its own organisation's parent; the evidence says
-    which mode was applied so a reader can judge.
-    """
-    labels = domain.rstrip(".").lower().split(".")
-    return ".".join(labels[-2:])
+    """The organisational domain (RFC 7489 §3.2): the registrable domain by the Public
+    Suffix List, so mail.example.co.uk belongs to example.co.uk, not to co.uk."""
+    return registrable_domain(domain)
 
 
 def aligned(identifier: str, from_domain: str, mode: str) -> bool:

@@ -109,7 +109,7 @@ def probe_host(sprint: Sprint, endpoint: str | None) -> str:
 def scope_targets(sprint: Sprint, scope: str) -> tuple[str, ...]:
     """What a check of this scope runs on."""
     targets = {
-        "host": lambda: tuple(sprint.hosts),
+        "host": lambda: (*sprint.hosts, *sprint.not_audited),
         "email": lambda: (mail_domain(sprint),),
         "site": lambda: (site_host(sprint),),
         "repo": lambda: (repo_target(sprint),),
@@ -129,6 +129,7 @@ def sprint_targets(sprint: Sprint) -> tuple[str, ...]:
         dict.fromkeys(
             (
                 *sprint.hosts,
+                *sprint.not_audited,
                 sprint.apex,
                 mail_domain(sprint),
                 site_host(sprint),
@@ -150,6 +151,15 @@ def _redactor_for(sprint: Sprint) -> Redactor:
     from launchwizard.secrets.redaction import Redactor
 
     return Redactor(markers=sprint.probes.injection.canaries)
+def not_covered(ctx: CheckContext) -> Result:
+    """The row an opted-out apex or www name gets from every host check: the report says
+    what is not known about it instead of leaving it out."""
+    return ctx.result(
+        Status.SKIPPED,
+        f"{ctx.target} is not audited ([domains] not_audited): {ctx.spec.title.lower()} is not known for it",
+        evidence={"not_audited": True},
+        fix=f"remove {ctx.target} from [domains] not_audited in sprint.toml to audit it",
+    )
 
 
 def plan(sprint: Sprint, specs: Sequence[CheckSpec]) -> list[Unit]:
@@ -230,6 +240,8 @@ class Runner:
         """Run one unit; a timeout or any exception becomes an `error` result with a reason."""
         lookup = self._remembering_lookup if self._secret_lookup is not None else None
         ctx = CheckContext(self.sprint, net, unit.spec, unit.target, secret=lookup)
+        if unit.spec.scope == "host" and unit.target in self.sprint.not_audited:
+            return [not_covered(ctx)]
         deadline = self.deadline_for(unit.spec)
         try:
             async with asyncio.timeout(deadline):

@@ -84,7 +84,7 @@ def parse_sprint(text: str, path: Path) -> Sprint:
     doc = parse_toml_text(path, text)
     reject_unknown_keys(reader, doc, _TOP_KEYS, ())
     client, canonical = read_sprint(reader, doc)
-    apex, hosts, subdomains = read_domains(reader, doc)
+    apex, hosts, subdomains, not_audited = read_domains(reader, doc)
     endpoints = read_endpoints(reader, doc)
     return Sprint(
         path=path,
@@ -93,6 +93,7 @@ def parse_sprint(text: str, path: Path) -> Sprint:
         apex=apex,
         hosts=hosts,
         subdomains=subdomains,
+        not_audited=not_audited,
         dns_expect=read_dns(reader, doc),
         redirects=read_redirects(reader, doc),
         email=read_email(reader, doc),

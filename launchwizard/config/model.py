@@ -196,7 +196,11 @@ class Environment:
 
 @dataclass(frozen=True)
 class Sprint:
-    """A validated sprint.toml; host names are lower-case without a trailing dot."""
+    """A validated sprint.toml; host names are lower-case without a trailing dot.
+
+    `hosts` is every host the checks visit: `[domains] hosts` plus the apex and
+    `www.<apex>`, each once; `not_audited` holds the apex or www name the operator opted
+    out of, which host checks report as not covered."""
 
     path: Path
     client: str
@@ -204,6 +208,7 @@ class Sprint:
     apex: str
     hosts: tuple[str, ...]
     subdomains: tuple[str, ...] = ()
+    not_audited: tuple[str, ...] = ()
     dns_expect: Mapping[str, HostExpect] = field(default_factory=_empty_map)
     redirects: Mapping[str, str] = field(default_factory=_empty_map)
     email: EmailConfig = EmailConfig()

@@ -39,24 +39,58 @@ def read_sprint(reader: Reader, doc: dict[str, Any]) -> tuple[str, str]:
     return client.strip(), canonical
 
 
-def read_domains(reader: Reader, doc: dict[str, Any]) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
-    """[domains]: the apex, every public host the checks visit, and the other names under the
+def read_domains(
+    reader: Reader, doc: dict[str, Any]
+) -> tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """[domains]: the apex, every public host the checks visit, the other names under the
     apex that only DNS checks look at (a forgotten `docs.` or `status.` CNAME is where
-    subdomain takeovers happen)."""
+    subdomain takeovers happen), and the names the operator chose not to audit.
+
+    The apex and `www.<apex>` are always audited: visitors type both, so a redirect, a
+    certificate or an expiry date missing there is a broken first visit. They join the
+    listed hosts once each, unless `not_audited` names them; then every host check reports
+    them as not covered instead of leaving them out silently."""
     key: KeyPath = ("domains",)
     table = sub_table(reader, doc, "domains", (), required=True)
-    reject_unknown_keys(reader, table, ("apex", "hosts", "subdomains"), key)
+    reject_unknown_keys(reader, table, ("apex", "hosts", "subdomains", "not_audited"), key)
     apex = reader.check((*key, "apex"), values.host, required_value(reader, table, "apex", key))
-    hosts = as_validated_list(
-        reader, required_value(reader, table, "hosts", key), (*key, "hosts"), values.host, nonempty=True
-    )
+    listed: tuple[str, ...] = ()
+    if "hosts" in table:
+        listed = as_validated_list(reader, table["hosts"], (*key, "hosts"), values.host)
+    not_audited = _not_audited(reader, table, apex, listed)
+    hosts = tuple(dict.fromkeys((*listed, *(n for n in always_audited(apex) if n not in not_audited))))
     subdomains: tuple[str, ...] = ()
     if "subdomains" in table:
         subdomains = as_validated_list(reader, table["subdomains"], (*key, "subdomains"), values.host)
         for index, name in enumerate(subdomains):
             if name != apex and not name.endswith(f".{apex}"):
                 reader.fail((*key, "subdomains", index), f"{name!r} is not under the apex {apex!r}")
-    return apex, hosts, subdomains
+    return apex, hosts, subdomains, not_audited
+
+
+def always_audited(apex: str) -> tuple[str, str]:
+    """The names every sprint audits: the apex and www.<apex>."""
+    return apex, f"www.{apex}"
+
+
+def _not_audited(
+    reader: Reader, table: Mapping[str, Any], apex: str, listed: tuple[str, ...]
+) -> tuple[str, ...]:
+    """[domains] not_audited: only the names that would be added automatically may be left out."""
+    key: KeyPath = ("domains", "not_audited")
+    if "not_audited" not in table:
+        return ()
+    names = as_validated_list(reader, table["not_audited"], key, values.host)
+    for index, name in enumerate(names):
+        if name not in always_audited(apex):
+            reader.fail(
+                (*key, index),
+                f"{name!r} is neither the apex nor www.{apex}: other names are audited only when "
+                "[domains] hosts lists them, so leave it out of hosts instead",
+            )
+        if name in listed:
+            reader.fail((*key, index), f"{name!r} is also in [domains] hosts: audit it or opt out, not both")
+    return tuple(dict.fromkeys(names))
 
 
 def read_edge(reader: Reader, doc: dict[str, Any]) -> EdgeConfig:

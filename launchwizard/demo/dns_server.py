@@ -4,7 +4,9 @@ One instance per name-server address, each with its own zones, so two servers ca
 the same zone differently (drift) and one can be lame for a zone (REFUSED). It does what
 a checker needs to see from a real authoritative server: AA, CNAME chasing, NXDOMAIN and
 NODATA with the SOA, REFUSED outside its zones, TC over UDP, TCP framing; plus faults by
-name ("silent", "servfail", "late", "truncated", "wrongid"). Nothing a client sends may stop it.
+name ("silent", "servfail", "late", "truncated", "wrongid", and "silent-other-types": the
+name answers the types it holds and never answers any other, as servers behind filters that
+drop unknown query types do). Nothing a client sends may stop it.
 """
 
 from __future__ import annotations
@@ -83,6 +85,8 @@ class Authority:
         fault = self.faults.get(question.name)
         if fault in ("silent", "late"):
             return None
+        if fault == "silent-other-types" and not self._holds(question.name, question.rdtype):
+            return None
         if fault == "servfail":
             response.set_rcode(dns.rcode.SERVFAIL)
             return response
@@ -94,6 +98,12 @@ class Authority:
         response.flags |= dns.flags.AA
         self._resolve(response, question.name, question.rdtype, zone)
         return response
+
+    def _holds(self, name: dns.name.Name, rdtype: dns.rdatatype.RdataType) -> bool:
+        """True when `name` owns records of `rdtype` in a zone we serve."""
+        zone = self.zone_for(name)
+        node = zone.get_node(name) if zone is not None else None
+        return node is not None and node.get_rdataset(dns.rdataclass.IN, rdtype) is not None
 
     def _resolve(
         self,
@@ -177,10 +187,13 @@ def _udp_limit(query: dns.message.Message) -> int:
     return UDP_DEFAULT_LIMIT
 
 
-def render(response: dns.message.Message, limit: int) -> bytes:
-    """Wire form within `limit` bytes; too big becomes an empty answer with TC set."""
+def render(response: dns.message.Message, limit: int, ordered: bool = False) -> bytes:
+    """Wire form within `limit` bytes; too big becomes an empty answer with TC set.
+
+    Records of a set go out in random order, as most servers send them, or in zone order
+    when `ordered` (BIND's `rrset-order fixed`)."""
     try:
-        return response.to_wire(max_size=limit)
+        return response.to_wire(max_size=limit, want_shuffle=not ordered)
     except dns.exception.TooBig:
         for section in (response.answer, response.authority, response.additional):
             section.clear()
@@ -208,9 +221,10 @@ class _UdpProtocol(asyncio.DatagramProtocol):
 class DnsServer:
     """One name server address: a UDP endpoint and a TCP listener sharing an Authority."""
 
-    def __init__(self, authority: Authority, latency: Callable[[], float]) -> None:
+    def __init__(self, authority: Authority, latency: Callable[[], float], ordered: bool = False) -> None:
         self.authority = authority
         self.latency = latency
+        self.ordered = ordered
         self._tasks: set[asyncio.Task[None]] = set()
         self._udp: _UdpProtocol | None = None
         self._tcp: asyncio.Server | None = None
@@ -248,7 +262,7 @@ class DnsServer:
             response.id = (query.id + 1) % 65536
         if delay > 0:
             await asyncio.sleep(delay)
-        return render(response, limit)
+        return render(response, limit, self.ordered)
 
     def _late_answer(self, query: dns.message.Message) -> dns.message.Message:
         """What a late server finally says: a SERVFAIL, long after every client gave up."""

@@ -177,8 +177,9 @@ class ZoneSpec:
 
     Owners are relative to the origin ("@" for the apex). `faults` maps an owner to
     "silent", "servfail", "late" (answers after a minute), "truncated" (TC over UDP, the TCP
-    connection closed unanswered) or "wrongid" (answers under another message id), and wins
-    over any records.
+    connection closed unanswered), "wrongid" (answers under another message id) or
+    "silent-other-types" (answers the types the owner holds, nothing else), and wins over
+    any records.
     """
 
     origin: str

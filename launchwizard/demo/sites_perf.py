@@ -20,12 +20,16 @@ Scenarios (host: what it shows):
            "no_service", as Slack answers for a deleted webhook
   overshare  a product whose every answer carries a provider key: the chat bot's replies
            and errors, the health route, the 404 page (for the redaction of captured bodies)
+  debug    frameworks left in debug mode: its chat API answers 500 with Express's default
+           error page (the stack escaped and joined with <br> &nbsp; &nbsp;at ...) and
+           unknown paths get Django's technical 404 page (DEBUG = True, URL patterns listed)
 """
 
 from __future__ import annotations
 
 import functools
 import gzip
+import html
 import json
 from typing import TYPE_CHECKING
 
@@ -149,6 +153,40 @@ def _overshare_routes() -> Routes:
         "/health": Response(200, json.dumps({"status": "ok", "llm_key": key}), "application/json"),
         "/v1/chat": Chat("oversharing"),
         ANY_PATH: Response(404, f"<h1>Not found</h1><pre>config: OPENAI_API_KEY={key}</pre>"),
+def _express_error_page() -> str:
+    """finalhandler's page outside production: the stack HTML-escaped, lines joined with
+    <br>, each pair of spaces written ' &nbsp;', so no frame starts a line."""
+    stack = (
+        "TypeError: Cannot read properties of undefined (reading 'message')\n"
+        "    at /srv/acme-api/routes/chat.js:14:32\n"
+        "    at Layer.handle [as handle_request] (/srv/api/node_modules/express/lib/router/layer.js:95:5)"
+    )
+    body = html.escape(stack).replace("\n", "<br>").replace("  ", " &nbsp;")
+    head = '<!DOCTYPE html>\n<html lang="en">\n<head>\n<title>Error</title>\n</head>\n'
+    return f"{head}<body>\n<pre>{body}</pre>\n</body>\n</html>\n"
+
+
+def _django_404_page() -> str:
+    """Django's technical 404 with DEBUG = True: the URLconf's patterns for anyone to read."""
+    return (
+        '<!DOCTYPE html><html lang="en"><head><title>Page not found</title></head><body>'
+        '<header id="summary"><h1>Page not found <small>(404)</small></h1></header>'
+        '<main id="info"><p>Using the URLconf defined in <code>acme.urls</code>, Django tried these '
+        "URL patterns, in this order:</p><ol><li><code>admin/</code></li><li><code>v1/chat</code></li></ol>"
+        '<p>The current path didn’t match any of these.</p></main><footer id="explanation"><p>You’re '
+        "seeing this error because you have <code>DEBUG = True</code> in your Django settings file.</p>"
+        "</footer></body></html>\n"
+    )
+
+
+def _debug_routes() -> Routes:
+    from launchwizard.demo.model import ANY_PATH, Response
+
+    return {
+        "/": Response(200, landing_page("Debug landing", "")),
+        "/health": Response(200, json.dumps({"status": "ok"}), "application/json"),
+        "/v1/chat": Response(500, _express_error_page()),
+        ANY_PATH: Response(404, _django_404_page()),
     }
 
 
@@ -165,6 +203,7 @@ def perf_hosts() -> tuple[WebHost, ...]:
         host("smoke.perf.test", "127.53.6.4", https=_smoke_routes()),
         host("hooks.perf.test", "127.53.6.5", https=_hooks_routes()),
         host("overshare.perf.test", "127.53.6.7", https=_overshare_routes()),
+        host("debug.perf.test", "127.53.6.6", https=_debug_routes()),
     )
 
 

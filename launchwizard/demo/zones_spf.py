@@ -51,6 +51,8 @@ def spf_zones() -> tuple[ZoneSpec, ...]:
                 ("ptr", "TXT", '"v=spf1 ptr ip4:198.51.100.10 -all"'),
                 ("bad", "TXT", '"v=spf1 ip4:198.51.100.300 -all"'),
                 ("mixedcase", "TXT", '"V=SpF1 ip4:198.51.100.10 -all"'),
+                # an escape sequence (ESC [2J clears a terminal) inside the published record
+                ("ctl", "TXT", '"v=spf1 \\027[2J ~all"'),
             ),
             faults={"servfail": "servfail", "silent": "silent"},
         ),

@@ -57,3 +57,16 @@ def parse_hsts(value: str) -> HstsPolicy:
         problems.append("no max-age directive")
         valid = False
     return HstsPolicy(max_age, "includesubdomains" in seen, "preload" in seen, tuple(problems), valid)
+
+
+def preloaded(host: str) -> bool:
+    """Whether browsers force HTTPS for `host` before any visit: it, or a parent listed with
+    includeSubDomains, is on Chromium's HSTS preload list (which Firefox, Safari and Edge
+    derive theirs from). Read from the maintained `hstspreload` package, imported on first
+    use; a name the list cannot hold (an address, a single label) is not preloaded."""
+    name = host.strip().lower().rstrip(".")
+    if "." not in name or not name.isascii():
+        return False
+    from hstspreload import in_hsts_preload
+
+    return bool(in_hsts_preload(name))

@@ -7,11 +7,12 @@ least 90; the score has no ceiling and a floor of 0; the grade comes from the sc
 rounded down to a multiple of 5 and capped at 100. Result ids and test names are the
 Observatory's own, so a user can look each one up in its documentation.
 
-Two deliberate limits, both stated in the reports: no HSTS preload list is bundled (a
-preloaded site is graded on its header like any other, so `hsts-preloaded` and
-`redirection-all-redirects-preloaded` are never given), and "foreign" scripts are those
-outside the site's registrable domain, computed from the sprint's apex when there is one
-and otherwise from the last two labels (three under a known two-level public suffix).
+A host on Chromium's HSTS preload list gets `hsts-preloaded` whatever its header says, and an
+http:// route whose every host is preloaded `redirection-all-redirects-preloaded` (the list
+comes from the `hstspreload` package). "Foreign" scripts are those outside the page's
+registrable domain, from the Public Suffix List (or the sprint's apex for hosts under it).
+COOP and COEP are read as RFC 8941 Items, as browsers read them, so a quoted or
+capitalised token, or text left after the parameters, is `*-header-invalid`.
 A saved response has no http:// visit and no preflight, so `redirection` and
 `cross-origin-resource-sharing` are listed as not tested rather than guessed.
 """
@@ -23,12 +24,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from launchwizard.config.registrable import registrable_domain as public_registrable_domain
 from launchwizard.edge.cookies import PASSING as COOKIES_PASSING
 from launchwizard.edge.cookies import SetCookie, evaluate_cookies
 from launchwizard.edge.csp import CspVerdict, evaluate_csp
-from launchwizard.edge.hsts import parse_hsts
+from launchwizard.edge.hsts import parse_hsts, preloaded
 from launchwizard.edge.page import PageFacts, ScriptTag, read_page
 from launchwizard.edge.rawhttp import RawResponse
+from launchwizard.edge.sfv import item_token
 
 ALGORITHM_VERSION = 6
 PROBE_ORIGIN = "https://launchwizard-probe.example"
@@ -36,17 +39,6 @@ PROBE_ORIGIN = "https://launchwizard-probe.example"
 MINIMUM_SCORE_FOR_EXTRA_CREDIT = 90
 HSTS_MIN_S = 15_552_000
 MAX_RECEIVED = 400
-TWO_LEVEL_SUFFIXES = frozenset(
-    {
-        "co.uk", "org.uk", "ac.uk", "gov.uk", "me.uk", "ltd.uk", "plc.uk", "com.au", "net.au", "org.au",
-        "co.nz", "co.jp", "ne.jp", "or.jp", "com.br", "com.cn", "com.mx", "co.in", "co.za", "com.tr",
-        "com.sg", "com.hk", "co.kr", "com.ar", "co.il", "com.tw", "github.io", "herokuapp.com",
-        "vercel.app", "netlify.app", "pages.dev", "web.app", "firebaseapp.com", "azurewebsites.net",
-        "cloudfront.net", "s3.amazonaws.com",
-    }
-)  # fmt: skip
-"""Suffixes under which the registrable domain has three labels (a small public-suffix subset)."""
-
 GRADE_FLOORS = (
     (100, "A+"), (90, "A"), (85, "A-"), (80, "B+"), (70, "B"), (65, "B-"), (60, "C+"),
     (50, "C"), (45, "C-"), (40, "D+"), (30, "D"), (25, "D-"), (0, "F"),
@@ -300,6 +292,10 @@ class Observation:
     http_chain_cert_valid: bool = True
     preflight: tuple[tuple[str, str], ...] | None = None
     site_domain: str | None = None
+    probe_origin: str = PROBE_ORIGIN
+    """The foreign Origin the preflight was sent with."""
+    site_host: str | None = None
+    """The host that was asked about, whose preload status counts (default: the page's)."""
 
 
 @dataclass(frozen=True)
@@ -369,13 +365,12 @@ def clip(text: str | None) -> str | None:
 
 
 def registrable_domain(host: str, site_domain: str | None = None) -> str:
-    """The site a host belongs to: the sprint's apex when under it, else the last labels."""
+    """The site a host belongs to: the sprint's apex when under it, else its registrable
+    domain by the Public Suffix List."""
     host = host.lower().rstrip(".")
     if site_domain and (host == site_domain or host.endswith(f".{site_domain}")):
         return site_domain
-    labels = host.split(".")
-    keep = 3 if ".".join(labels[-2:]) in TWO_LEVEL_SUFFIXES else 2
-    return ".".join(labels[-keep:])
+    return public_registrable_domain(host)
 
 
 # ---------------------------------------------------------------- the tests
@@ -389,6 +384,7 @@ class _Visit:
     facts: PageFacts
     csp: CspVerdict
     hsts_passes: bool
+    site_host: str
 
     @property
     def page(self) -> Page:
@@ -432,7 +428,7 @@ def _cookies_test(visit: _Visit) -> TestResult:
     return replace(_test("cookies", result, received, data), recommended=recommended)
 
 
-def _cors_result(headers: Sequence[tuple[str, str]]) -> tuple[str, str | None]:
+def _cors_result(headers: Sequence[tuple[str, str]], probe_origin: str) -> tuple[str, str | None]:
     values = {key.lower(): value.strip() for key, value in reversed(headers)}
     origin = values.get("access-control-allow-origin")
     if origin is None:
@@ -443,7 +439,7 @@ def _cors_result(headers: Sequence[tuple[str, str]]) -> tuple[str, str | None]:
     )
     if origin == "*":
         return "cross-origin-resource-sharing-implemented-with-public-access", received
-    if origin == PROBE_ORIGIN and credentials.lower() == "true":
+    if origin == probe_origin and credentials.lower() == "true":
         return "cross-origin-resource-sharing-implemented-with-universal-access", received
     return "cross-origin-resource-sharing-implemented-with-restricted-access", received
 
@@ -452,8 +448,9 @@ def _cors_test(visit: _Visit) -> TestResult | None:
     preflight = visit.observation.preflight
     if preflight is None:
         return None
-    result, received = _cors_result(preflight)
-    return _test("cross-origin-resource-sharing", result, received, {"origin": PROBE_ORIGIN})
+    origin = visit.observation.probe_origin
+    result, received = _cors_result(preflight, origin)
+    return _test("cross-origin-resource-sharing", result, received, {"origin": origin})
 
 
 def _host(url: str) -> str:
@@ -468,6 +465,8 @@ def _redirection_result(route: tuple[str, ...], cert_valid: bool) -> str:
         return "redirection-not-needed-no-http"
     if not cert_valid:
         return "redirection-invalid-cert"
+    if all(preloaded(_host(url)) for url in route):
+        return "redirection-all-redirects-preloaded"
     if len(route) == 1:
         return (
             "redirection-missing" if not route[0].lower().startswith("https://") else "redirection-to-https"
@@ -509,9 +508,11 @@ def _referrer_test(visit: _Visit) -> TestResult:
     return _test("referrer-policy", result, received, {"effective": known[-1] if known else None})
 
 
-def _hsts_result(page: Page) -> str:
+def _hsts_result(page: Page, site_host: str) -> str:
     if not page.https:
         return "hsts-not-implemented-no-https"
+    if preloaded(site_host):
+        return "hsts-preloaded"
     if not page.certificate_valid:
         return "hsts-invalid-cert"
     value = page.joined("strict-transport-security")
@@ -526,8 +527,9 @@ def _hsts_result(page: Page) -> str:
 
 
 def _hsts_test(visit: _Visit) -> TestResult:
-    result = _hsts_result(visit.page)
-    return _test("strict-transport-security", result, visit.page.joined("strict-transport-security"))
+    result = _hsts_result(visit.page, visit.site_host)
+    data = {"preloaded": result == "hsts-preloaded"}
+    return _test("strict-transport-security", result, visit.page.joined("strict-transport-security"), data)
 
 
 SRI_WORSE = (
@@ -631,48 +633,45 @@ def _xfo_test(visit: _Visit) -> TestResult:
     return _test("x-frame-options", result, value)
 
 
-def _policy_test(name: str, prefix: str, value: str | None, allowed: Sequence[str], count: int) -> TestResult:
-    """CORP, COOP and COEP: one valid token (parameters after ";" ignored), else invalid."""
-    if value is None:
-        result = f"{prefix}-not-implemented"
-    else:
-        token = value.split(";", 1)[0].strip().lower()
-        result = (
-            f"{prefix}-implemented-with-{token}"
-            if count <= 1 and token in allowed
-            else f"{prefix}-header-invalid"
-        )
+def _policy_row(name: str, result: str, value: str | None) -> TestResult:
     passed = not result.endswith("-header-invalid")
     modifier, summary = RESULTS[result]
     recommended = RECOMMENDED[name] if not passed or modifier < BEST_MODIFIER.get(name, modifier) else None
     return TestResult(name, result, passed, modifier, clip(value), recommended, summary)
 
 
+def _structured_test(name: str, prefix: str, values: Sequence[str], allowed: Sequence[str]) -> TestResult:
+    """COOP and COEP: sent once, an RFC 8941 Item whose token (exact case) is a known policy."""
+    if not values:
+        return _policy_row(name, f"{prefix}-not-implemented", None)
+    token = item_token(values[0][:1024].strip()) if len(values) == 1 else None
+    result = f"{prefix}-implemented-with-{token}" if token in allowed else f"{prefix}-header-invalid"
+    return _policy_row(name, result, ", ".join(values))
+
+
 def _corp_test(visit: _Visit) -> TestResult:
+    """CORP: the header's fields joined (else the last <meta>), lower-cased, one exact value."""
     header = visit.page.values("cross-origin-resource-policy")
     meta = visit.facts.meta_values("cross-origin-resource-policy")
-    value = ", ".join(header) if header else (meta[0] if meta else None)
+    value = ", ".join(header) if header else (meta[-1] if meta else None)
+    if not value:
+        return _policy_row("cross-origin-resource-policy", "corp-not-implemented", value)
+    token = value[:256].strip().lower()
     allowed = ("same-origin", "same-site", "cross-origin")
-    return _policy_test("cross-origin-resource-policy", "corp", value, allowed, len(header) or len(meta[:1]))
+    result = f"corp-implemented-with-{token}" if token in allowed else "corp-header-invalid"
+    return _policy_row("cross-origin-resource-policy", result, value)
 
 
 def _coop_test(visit: _Visit) -> TestResult:
-    header = visit.page.values("cross-origin-opener-policy")
     allowed = ("same-origin", "same-origin-allow-popups", "noopener-allow-popups", "unsafe-none")
-    value = ", ".join(header) if header else None
-    return _policy_test("cross-origin-opener-policy", "coop", value, allowed, len(header))
+    values = visit.page.values("cross-origin-opener-policy")
+    return _structured_test("cross-origin-opener-policy", "coop", values, allowed)
 
 
 def _coep_test(visit: _Visit) -> TestResult:
-    header = visit.page.values("cross-origin-embedder-policy")
-    value = ", ".join(header) if header else None
-    test = _policy_test(
-        "cross-origin-embedder-policy",
-        "coep",
-        value,
-        ("require-corp", "credentialless", "unsafe-none"),
-        len(header),
-    )
+    values = visit.page.values("cross-origin-embedder-policy")
+    allowed = ("require-corp", "credentialless", "unsafe-none")
+    test = _structured_test("cross-origin-embedder-policy", "coep", values, allowed)
     return replace(test, recommended=None) if test.passed else test
 
 
@@ -688,8 +687,9 @@ def _visit(observation: Observation) -> _Visit:
         page.values("content-security-policy-report-only"),
         page.https,
     )
-    hsts_passes = _hsts_result(page) in PASSING_RESULTS
-    return _Visit(observation, facts, csp, hsts_passes)
+    site_host = observation.site_host or _host(page.url)
+    hsts_passes = _hsts_result(page, site_host) in PASSING_RESULTS
+    return _Visit(observation, facts, csp, hsts_passes, site_host)
 
 
 def grade(observation: Observation) -> Report:

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from launchwizard.config.registrable import same_site
 from launchwizard.email.txtrecord import txt_texts
 from launchwizard.net.dns import DnsAnswer
 
@@ -343,17 +344,13 @@ def _take(found: Discovery, answer: DnsAnswer, *, single_label: bool) -> bool:
 
 
 def same_organisation(domain: str, other: str) -> bool:
-    """Whether report mail to `other` stays inside `domain`'s organisation.
-
-    Without a public-suffix list this is approximated: one name equals or ends with the
-    other at a label boundary, and the shorter has at least two labels. Anything else
-    is treated as external and must authorise the reports (RFC 7489 §7.1).
-    """
+    """Whether report mail to `other` stays inside `domain`'s organisation: both share a
+    registrable domain by the Public Suffix List (RFC 7489 §3.2). Anything else is external
+    and must authorise the reports (RFC 7489 §7.1)."""
     a, b = domain.rstrip(".").lower(), other.rstrip(".").lower()
-    shorter, longer = sorted((a, b), key=len)
-    if shorter.count(".") < 1:
+    if "." not in a or "." not in b:
         return False
-    return longer == shorter or longer.endswith("." + shorter)
+    return same_site(a, b)
 
 
 def authorisation_name(domain: str, destination: str) -> str:

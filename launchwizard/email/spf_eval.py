@@ -94,10 +94,12 @@ class ResolverDns(_ByType):
         return Lookup(str(answer.outcome), tuple(answer.records), answer.error or "")
 
     async def mx(self, name: str) -> Lookup:
-        """MX answers become their target names, as SPF's mx mechanism needs them."""
+        """MX answers become their target names, most preferred first, as SPF's mx mechanism
+        needs them (only ten may be looked up, so the order is the mail servers')."""
         answer = await self._ask(name, "MX")
-        targets = tuple(r.split()[-1].rstrip(".") for r in answer.records if r.split())
-        return Lookup(answer.outcome, targets, answer.error)
+        pairs = [r.split() for r in answer.records]
+        ranked = sorted((_preference(p[0]), p[-1].rstrip(".")) for p in pairs if len(p) == 2)
+        return Lookup(answer.outcome, tuple(target for _, target in ranked), answer.error)
 
     async def ptr(self, name: str) -> Lookup:
         answer = await self._ask(name, "PTR")
@@ -157,9 +159,12 @@ class _Stop(Exception):
 
 
 def valid_domain(name: str) -> bool:
-    """A name SPF may query: at least two labels, each 1-63 characters, 253 in all (§4.3)."""
+    """A name SPF may query: at least two labels, each 1-63 characters, 253 in all (§4.3);
+    an address literal such as `[192.0.2.1]` (a HELO of RFC 5321 §4.1.3) is not a name."""
     name = name[:-1] if name.endswith(".") else name
     labels = name.split(".")
+    if name.startswith("[") and name.endswith("]"):
+        return False
     return len(name) <= 253 and len(labels) > 1 and all(0 < len(label) <= 63 for label in labels)
 
 
@@ -221,7 +226,7 @@ class _Evaluation:
         domain = domain.rstrip(".").lower() if domain.endswith(".") else domain
         try:
             if not valid_domain(domain):
-                self.trace.append(f"{domain}: not a valid domain name, result none")
+                self.trace.append(f"{domain!r}: not a valid domain name, result none (RFC 7208 §4.3)")
                 result, explanation = "none", ""
             else:
                 result, explanation = await self._check(domain)
@@ -363,9 +368,13 @@ class _Evaluation:
             raise _Stop("temperror", f"{term.text}: MX lookup of {target} failed ({answer.error})")
         if self._void(answer, term.text):
             return False
-        if len(answer.records) > MAX_NAMES:
-            raise _Stop("permerror", f"{term.text}: {target} has more than {MAX_NAMES} MX names")
-        for host in answer.records:
+        for position, host in enumerate(answer.records):
+            if position == MAX_NAMES:
+                raise _Stop(
+                    "permerror",
+                    f"{term.text}: none of the first {MAX_NAMES} of {target}'s {len(answer.records)} MX "
+                    "names matched, and looking up more is not allowed",
+                )
             if not host or not valid_domain(host):
                 continue
             addresses = await self._addresses(host)
@@ -422,9 +431,7 @@ class _Evaluation:
         except SpfSyntaxError as exc:
             raise _Stop("permerror", str(exc)) from None
         expanded = expanded.rstrip(".") if expanded.endswith(".") else expanded
-        while len(expanded) > 253 and "." in expanded:
-            expanded = expanded.split(".", 1)[1]
-        return expanded
+        return _truncated(expanded)
 
     async def _expand(self, text: str, domain: str, *, explain: bool = False) -> str:
         """Expand every macro of a checked macro-string (§7)."""
@@ -521,6 +528,23 @@ class _Evaluation:
             return self.default_explanation
         self.trace.append(f"{domain}: exp={target}: {explanation}")
         return explanation
+
+
+def _truncated(name: str, limit: int = 253) -> str:
+    """Whole labels dropped from the left until at most `limit` characters remain (§7.3), in
+    one pass: a sender's local-part of a megabyte must not cost a pass per label."""
+    if len(name) <= limit:
+        return name
+    start = len(name) - limit
+    if name[start - 1] != ".":
+        dot = name.find(".", start)
+        start = dot + 1 if dot != -1 else name.rfind(".") + 1
+    return name[start:]
+
+
+def _preference(text: str) -> int:
+    """An MX preference; anything unreadable sorts last."""
+    return int(text) if text.isdigit() else 65536
 
 
 def _split(value: str, delimiters: str) -> list[str]:

@@ -1,21 +1,32 @@
-"""The network layer: every DNS question, HTTP request and TLS handshake of a run goes through here."""
+"""The network layer: every DNS question, HTTP request and TLS handshake of a run goes through here.
+
+Importing a submodule (`launchwizard.net.dns` for a command that only asks DNS) does not
+load the HTTP and TLS stacks: `Net` imports them when a run builds one.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from launchwizard.net.dns import Resolver, system_servers
-from launchwizard.net.http import HttpClient
-from launchwizard.net.tls import TlsProbe
-
 if TYPE_CHECKING:
     from launchwizard.config import NetworkConfig
+    from launchwizard.net.dns import Resolver
+    from launchwizard.net.http import HttpClient
+    from launchwizard.net.tls import TlsProbe
 
 
 class Net:
     """One resolver, one HTTP client and one TLS probe sharing the same view of DNS."""
 
+    dns: Resolver
+    http: HttpClient
+    tls: TlsProbe
+
     def __init__(self, config: NetworkConfig) -> None:
+        from launchwizard.net.dns import Resolver, system_servers
+        from launchwizard.net.http import HttpClient
+        from launchwizard.net.tls import TlsProbe
+
         servers = list(config.nameservers) or list(system_servers())
         ca_bundle = str(config.ca_bundle) if config.ca_bundle else None
         self.config = config

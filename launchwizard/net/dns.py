@@ -242,18 +242,24 @@ class Resolver:
 def _walk_answer(
     response: dns.message.Message, qname: str, rdtype: str
 ) -> tuple[list[str], str, tuple[str, ...], int | None]:
-    """Read one response: CNAME hops from qname, where they end, and the records found there."""
+    """Read one response: CNAME hops from qname, where they end, and the records found there.
+
+    Owner names are compared as DNS names, not as text: a label holding a space or a quote
+    is written escaped in presentation form (`\\032`) but is the same name.
+    """
     wanted = dns.rdatatype.from_text(rdtype)
-    by_name = {(_normalise(r.name.to_text()), r.rdtype): r for r in response.answer}
+    by_name = {(r.name, r.rdtype): r for r in response.answer}
     hops: list[str] = []
     current = qname
+    owner = dns.name.from_text(qname)
     while wanted != dns.rdatatype.CNAME and len(hops) < MAX_CNAME_CHAIN:
-        cname = by_name.get((current, dns.rdatatype.CNAME))
+        cname = by_name.get((owner, dns.rdatatype.CNAME))
         if cname is None:
             break
-        current = _normalise(cname[0].target.to_text())
+        owner = cname[0].target
+        current = _normalise(owner.to_text())
         hops.append(current)
-    rrset = by_name.get((current, wanted))
+    rrset = by_name.get((owner, wanted))
     if rrset is None:
         return hops, current, (), None
     return hops, current, tuple(_rdata_text(r) for r in rrset), rrset.ttl

@@ -123,6 +123,7 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         "canonical": pack.sprint.canonical,
         "apex": pack.sprint.apex,
         "hosts": pack.sprint.hosts,
+        "not_audited": pack.sprint.not_audited,
         "generated": format_stamp(now.isoformat()),
         "clock": _clock(pack.state, now),
         "stages": _stages(pack.state),
