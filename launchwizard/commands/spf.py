@@ -101,7 +101,6 @@ async def _evaluate(
 def _text(domain: str, ip: str, result: SpfResult) -> str:
     """The human report: result first, then explanation, counters and the trace. Records
     and explanations come from DNS, so every line goes through the sanitiser."""
-    from launchwizard.safe.terminal import safe_text
 
     lines = [
         f"SPF {safe_text(domain)} for {ip}: {result.result}",
