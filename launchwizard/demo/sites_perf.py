@@ -153,6 +153,9 @@ def _overshare_routes() -> Routes:
         "/health": Response(200, json.dumps({"status": "ok", "llm_key": key}), "application/json"),
         "/v1/chat": Chat("oversharing"),
         ANY_PATH: Response(404, f"<h1>Not found</h1><pre>config: OPENAI_API_KEY={key}</pre>"),
+    }
+
+
 def _express_error_page() -> str:
     """finalhandler's page outside production: the stack HTML-escaped, lines joined with
     <br>, each pair of spaces written ' &nbsp;', so no frame starts a line."""
