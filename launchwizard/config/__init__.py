@@ -9,7 +9,7 @@ Only the standard library is used: the headless CLI imports this package and mus
 The modules, in the order the data flows:
 
 - :mod:`.load` reads the file and parses the TOML (``load_sprint``, ``parse_sprint``);
-- :mod:`.site`, :mod:`.endpoints`, :mod:`.network`, :mod:`.perf` and :mod:`.workspace` read
+- :mod:`.site`, :mod:`.endpoints`, :mod:`.network`, :mod:`.perf`, :mod:`.workspace` and :mod:`.rdap` read
   the tables;
 - :mod:`.fields` gives them typed access to values, and :mod:`.values` validates strings;
 - :mod:`.locate` finds the line of a key when an error is reported;
@@ -34,6 +34,7 @@ from launchwizard.config.model import (
     Ports,
     ProbeBudget,
     ProbesConfig,
+    RdapConfig,
     Sprint,
 )
 
@@ -52,6 +53,7 @@ __all__ = [
     "Ports",
     "ProbeBudget",
     "ProbesConfig",
+    "RdapConfig",
     "Sprint",
     "load_sprint",
     "parse_sprint",

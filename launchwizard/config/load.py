@@ -17,6 +17,7 @@ from launchwizard.config.fields import Reader, reject_unknown_keys
 from launchwizard.config.model import Sprint
 from launchwizard.config.network import read_network
 from launchwizard.config.perf import read_monitors, read_perf
+from launchwizard.config.rdap import read_rdap
 from launchwizard.config.site import (
     read_dns,
     read_domains,
@@ -43,6 +44,7 @@ _TOP_KEYS = (
     "repo",
     "logs",
     "environments",
+    "rdap",
 )
 
 # The suffixes tomllib puts on its error messages, turned into a line number.
@@ -96,6 +98,7 @@ def parse_sprint(text: str, path: Path) -> Sprint:
         repo=read_repo(reader, doc),
         logs=read_logs(reader, doc),
         environments=read_environments(reader, doc),
+        rdap=read_rdap(reader, doc),
     )
 
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import datetime
+import email.utils
 import functools
 import ipaddress
+import re
 import ssl
 import time
 from collections.abc import Iterable, Mapping
@@ -335,14 +338,20 @@ class HttpClient:
                 return chain
 
     async def _refuse_inward(self, chain: Chain, target: str) -> None:
-        """Refuse a redirect into a more internal network than the chain started in.
+        """Refuse a redirect into a more internal network than the chain started in."""
+        first = chain.hops[0].address if chain.hops else None
+        await self.refuse_inward(address_kind(first), target, "redirect")
+
+    async def refuse_inward(self, start: str, target: str, what: str) -> None:
+        """Raise FetchError ("internal-address") when `target` resolves into a more internal
+        network than `start` (a `network_kind`), or to a link-local address at all.
 
         A public site that redirects to 169.254.169.254 (cloud metadata), 10.0.0.0/8 or
         localhost would turn the audit into a request forgery; a staging box or the lab,
-        which start internal, may redirect within their own kind of address.
+        which start internal, may lead within their own kind of address. `what` names the
+        hop in the message ("redirect", "link"). A name that does not resolve passes: the
+        request itself then fails with the DNS reason.
         """
-        first = chain.hops[0].address if chain.hops else None
-        start = network_kind(first.rsplit(":", 1)[0].strip("[]")) if first else "public"
         host = urlsplit(target).hostname or ""
         try:
             addresses = await self._resolver.addresses(host)
@@ -353,7 +362,7 @@ class HttpClient:
             if kind == "link-local" or (kind != "public" and kind != start):
                 raise FetchError(
                     "internal-address",
-                    f"redirect to {host} ({address}, a {kind} address) refused: a redirect must not "
+                    f"{what} to {host} ({address}, a {kind} address) refused: a {what} must not "
                     f"lead from a {start} address into an internal network",
                 )
 
@@ -373,6 +382,27 @@ def network_kind(address: str) -> str:
     if ip.is_private:
         return "private"
     return "public"
+
+
+def address_kind(address: str | None) -> str:
+    """The `network_kind` of a Response's "ip:port" address; "public" (the strictest start)
+    when there is none."""
+    return network_kind(address.rsplit(":", 1)[0].strip("[]")) if address else "public"
+
+
+def retry_after_s(value: str, now: float | None = None) -> float | None:
+    """Seconds a Retry-After value asks to wait (RFC 9110 §10.2.3): delay-seconds or an
+    HTTP date; None when it is neither. A date in the past means 0."""
+    text = value.strip()
+    if re.fullmatch(r"\d{1,12}", text):
+        return float(text)
+    try:
+        moment = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return max(0.0, round(moment.timestamp() - (time.time() if now is None else now), 1))
 
 
 def resolve_location(base: str, location: str) -> str:
