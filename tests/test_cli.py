@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
 import sys
@@ -140,11 +141,18 @@ def test_demo_headless_audits_the_sample_product() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "launchwizard audit of Acme Assist (the demo lab on 127.53.0.0/16)" in done.stdout
-    assert "✗ FAIL  tls.expiry          app.acme.test" in done.stdout
-    assert "✗ FAIL  tls.protocols       api.acme.test" in done.stdout
-    assert "✗ FAIL  redirect.https      app.acme.test" in done.stdout
-    assert "✗ FAIL  secrets.repo        acme-app" in done.stdout
-    assert "✗ FAIL  secrets.bundle      www.acme.test" in done.stdout
+    rows = (
+        ("✗ FAIL", "tls.expiry", "app.acme.test", ""),
+        ("✗ FAIL", "tls.protocols", "api.acme.test", ""),
+        ("✗ FAIL", "redirect.https", "app.acme.test", ""),
+        ("✗ FAIL", "secrets.repo", "acme-app", ""),
+        ("✗ FAIL", "secrets.bundle", "www.acme.test", ""),
+        ("! WARN", "registrar.expiry", "acme.test", "acme.test expires in 45 days"),
+        ("! WARN", "registrar.status", "acme.test", "no transfer lock"),
+    )
+    for status, check, target, summary in rows:
+        pattern = rf"{re.escape(status)}  {re.escape(check)} +{re.escape(target)} +{re.escape(summary)}"
+        assert re.search(pattern, done.stdout), (status, check, target)
     assert "LAUNCH DECISION: DELAY 24 HOURS" in done.stdout
     assert done.stderr == ""
 
