@@ -40,6 +40,7 @@ questions after it (registry row: round_trips)."""
 CHECK_ROUND_TRIPS = LOOKUP_ROUND_TRIPS + 3
 MAX_SERVERS_ASKED = 4
 ZONE_NS = "the zone's own NS records"
+ZONE_FIX = "make the zone's NS records list the same servers"
 
 _LOOKUPS: weakref.WeakKeyDictionary[Net, dict[tuple[str, str], asyncio.Task[Lookup]]] = (
     weakref.WeakKeyDictionary()
@@ -167,14 +168,14 @@ async def _zone_nameservers(ctx: CheckContext, reg: Registration) -> NameServerS
     directly (a validating resolver answers SERVFAIL for a domain with a broken DS)."""
     answer = await ctx.net.dns.query(ctx.target, "NS")
     if answer.found:
-        return NameServerSet(ZONE_NS, tuple(sorted({_name(r) for r in answer.records})))
+        return NameServerSet(ZONE_NS, tuple(sorted({_name(r) for r in answer.records})), ZONE_FIX)
     if answer.outcome in (Outcome.NXDOMAIN, Outcome.NODATA):
-        return NameServerSet(ZONE_NS, ())
+        return NameServerSet(ZONE_NS, (), ZONE_FIX)
     replies = await _ask_registry_servers(ctx, reg, "NS")
     if replies is None:
         return f"the zone's NS records could not be read: {answer.error}"
     records, _where = replies
-    return NameServerSet(ZONE_NS, tuple(sorted({_name(r) for r in records})))
+    return NameServerSet(ZONE_NS, tuple(sorted({_name(r) for r in records})), ZONE_FIX)
 
 
 async def _zone_dnskeys(ctx: CheckContext, reg: Registration) -> tuple[tuple[str, ...], str] | str:

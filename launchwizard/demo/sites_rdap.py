@@ -32,6 +32,7 @@ Registrations at registry.rdap.test (.test), by scenario:
   reg-wrongshape.test  every field of the wrong type   reg-missing.test  only a name
   reg-notdomain.test   an entity, not a domain         reg-otherdomain.test  another name
   reg-503.test         503 with an RDAP error body     reg-hang.test       never answers
+  reg-hostiletext.test a registrar name and contact full of terminal escapes and markdown
   anything else        404 with an RDAP error body
 Elsewhere: acme.example / dead-link.example / loop-link.example (thin registry and its
 related link), acme.local (plain http on loopback: allowed), acme.plain (http off this
@@ -260,7 +261,21 @@ def _registry_documents(now: datetime) -> dict[str, Any]:
         },
         "reg-notdomain.test": {"objectClassName": "entity", "handle": "LAB-1"},
         "reg-otherdomain.test": domain("someone-else.test", now),
+        "reg-hostiletext.test": domain(
+            "reg-hostiletext.test",
+            now,
+            statuses=("client hold\x07", "active"),
+            registrar=_hostile_registrar(),
+        ),
     }
+
+
+def _hostile_registrar() -> dict[str, Any]:
+    """A registrar whose name and contact try to drive the terminal and the markdown."""
+    entity = json.loads(json.dumps(LAB_REGISTRAR))
+    entity["vcardArray"][1][1][3] = "Evil\x1b[2J\x1b]52;c;cHduZWQ=\x07 Registrar \u202e| *bold* <b>"
+    entity["entities"][0]["vcardArray"][1][2][3] = "abuse@evil.test\r\nX-Injected: 1"
+    return entity
 
 
 def _registry_routes(now: datetime) -> dict[str, Any]:

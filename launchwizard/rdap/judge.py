@@ -45,6 +45,8 @@ class NameServerSet:
 
     label: str
     names: tuple[str, ...]
+    other_fix: str = ""
+    """The other way out when the registry's set is the right one (for the zone: its NS records)."""
 
 
 def registrar_name(reg: Registration) -> str:
@@ -222,10 +224,10 @@ def judge_delegation(reg: Registration, expected: Sequence[NameServerSet]) -> Fi
         for s, m in zip(mismatched, evidence["mismatches"], strict=True)
     ]
     target = mismatched[0]
+    other = f", or, if the registry's set is the right one, {target.other_fix}" if target.other_fix else ""
     fix = (
         f"At {where}, set the name servers of {reg.domain} to exactly {', '.join(sorted(target.names))} "
-        f"({target.label}), or, if the registry's set is the right one, make the zone's NS records "
-        "match it; then re-run this check once the registry has published the change."
+        f"({target.label}){other}; then re-run this check once the registry has published the change."
     )
     disjoint = any(not set(s.names) & set(registry) for s in mismatched)
     severity = Severity.CRITICAL if disjoint else Severity.HIGH

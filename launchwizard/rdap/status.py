@@ -74,7 +74,8 @@ _URL_TAIL = re.compile(r"\s*\(?\s*https?://\S*\)?\s*$")
 
 def normalise_status(raw: str) -> str:
     """RDAP's spelling of one status, from RDAP words or an EPP code in any case."""
-    text = _URL_TAIL.sub("", raw.strip())[:MAX_STATUS_TEXT]
+    printable = "".join(char if char.isprintable() else " " for char in raw[: MAX_STATUS_TEXT * 2])
+    text = _URL_TAIL.sub("", printable.strip())[:MAX_STATUS_TEXT]
     known = _BY_COMPACT.get(re.sub(r"[\s_-]+", "", text).lower())
     if known is not None:
         return known
