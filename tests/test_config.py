@@ -282,6 +282,7 @@ EVERY_KEY = {
     "repo": ["path"],
     "logs": ["globs"],
     "environments.production": ["variables"],
+    "rdap": ["bootstrap_url"],
 }
 
 

@@ -146,7 +146,7 @@ def fixed_run() -> dict[str, Any]:
         summary="opt-in probe not enabled",
     )
     apex = _result("dns.records", "acme.test", "pass", "high", summary="resolves as expected: A 203.0.113.9")
-    rdap = {"server": "https://rdap.registry.test/domain/acme.test", "retrieved_at": "2026-11-25T13:59:00+00:00"}
+    rdap = {"server": "https://rdap.registry.test/domain/acme.test", "retrieved_at": "2026-11-25T13:59:00Z"}
     registrar = _result(
         "registrar.status",
         "acme.test",

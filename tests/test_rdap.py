@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from launchwizard.config import ConfigError, parse_sprint
 from launchwizard.demo.sites_rdap import LAB_REGISTRAR, domain, ds_for, key_tag, zone_key
 from launchwizard.rdap.bootstrap import BootstrapError, domain_url, parse_bootstrap, tld_of
 from launchwizard.rdap.bootstrap_cache import BootstrapCache, CachedCopy, age_text, max_age_from
@@ -633,3 +634,61 @@ def test_lab_registrar_entity_is_the_profile_shape() -> None:
     """The lab's registrar entity carries what the ICANN profile asks of a registry answer."""
     reg = parse_domain(domain("acme.test", NOW, registrar=LAB_REGISTRAR), "acme.test")
     assert reg.registrar.abuse_email and reg.registrar.abuse_phone and reg.registrar.iana_id
+
+
+def test_facts_survive_mistyped_saved_evidence() -> None:
+    rdap = {"retrieved_at": "2026-11-25T12:00:00+00:00", "server": 5}
+    results = [
+        {
+            "check": "registrar.status",
+            "target": "acme.test",
+            "evidence": {"rdap": rdap, "registrar": ["x"], "statuses": "active", "transfer_lock": "yes"},
+        },
+        {"check": "registrar.expiry", "target": "acme.test", "evidence": {"rdap": rdap, "expires": 12}},
+        {
+            "check": "registrar.delegation",
+            "target": "acme.test",
+            "evidence": {"rdap": rdap, "registry_ns": [1, None, "ns1.acme.test"]},
+        },
+    ]
+    facts = registry_facts(results, "acme.test")
+    assert facts is not None
+    assert (facts.registrar, facts.statuses, facts.transfer_lock, facts.expires, facts.server) == (
+        None,
+        (),
+        None,
+        None,
+        None,
+    )
+    assert facts.prefill() == {"nameservers": "ns1.acme.test (from the registry on 2026-11-25)"}
+
+
+# ---------------------------------------------------------------- [rdap] in sprint.toml
+
+SPRINT = (
+    '[sprint]\nclient = "Acme"\ncanonical = "https://www.acme.test/"\n'
+    '[domains]\napex = "acme.test"\nhosts = ["acme.test"]\n'
+)
+
+
+def test_rdap_defaults_to_ianas_bootstrap_and_takes_another() -> None:
+    where = Path("/srv/acme/sprint.toml")
+    assert parse_sprint(SPRINT, where).rdap.bootstrap_url == "https://data.iana.org/rdap/dns.json"
+    custom = parse_sprint(SPRINT + '[rdap]\nbootstrap_url = "HTTPS://Mirror.Example.COM"\n', where)
+    assert custom.rdap.bootstrap_url == "https://mirror.example.com/"
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "message"),
+    [
+        ('bootstrap_url = "data.iana.org/rdap/dns.json"', "rdap.bootstrap_url", "is not an absolute URL"),
+        ('bootstrap_url = "https://user:pw@iana.test/"', "rdap.bootstrap_url", "holds credentials"),
+        ("bootstrap_url = 5", "rdap.bootstrap_url", "expected a string"),
+        ('bootstrap = "https://iana.test/"', "rdap.bootstrap", "unknown key 'bootstrap'"),
+    ],
+)
+def test_a_bad_rdap_table_is_located(table: str, key: str, message: str) -> None:
+    with pytest.raises(ConfigError) as caught:
+        parse_sprint(SPRINT + f"[rdap]\n{table}\n", Path("sprint.toml"))
+    assert (caught.value.key, caught.value.line) == (key, 8)
+    assert message in caught.value.message

@@ -79,6 +79,7 @@ def registry_facts(results: Iterable[Mapping[str, Any]], apex: str) -> RegistryF
         return None
     retrieved = max(str(e["rdap"]["retrieved_at"]) for e in by_check.values())
     status = by_check.get("registrar.status", {})
+    expiry = by_check.get("registrar.expiry", {})
     found = status.get("registrar")
     registrar: Mapping[str, Any] = found if isinstance(found, dict) else {}
     return RegistryFacts(
@@ -86,7 +87,7 @@ def registry_facts(results: Iterable[Mapping[str, Any]], apex: str) -> RegistryF
         server=_text(_newest(by_check, retrieved).get("server")),
         registrar=_registrar(registrar),
         abuse=_text(" / ".join(str(registrar[k]) for k in ("abuse_email", "abuse_phone") if k in registrar)),
-        expires=_text(str(by_check.get("registrar.expiry", {}).get("expires") or "")[:10]),
+        expires=_text(str(expires)[:10]) if isinstance(expires := expiry.get("expires"), str) else None,
         transfer_lock=_lock(status.get("transfer_lock")),
         registry_lock=status.get("registry_lock") is True,
         statuses=_texts(status.get("statuses")),
