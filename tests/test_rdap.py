@@ -517,7 +517,7 @@ def test_dnssec_verdicts(
 def test_the_ds_to_paste_is_computed_from_the_zones_key() -> None:
     expected = _ds("acme.test", "k").to_text()
     unsigned_ds = judge_dnssec(_reg(), _keys("k"), "ns1")
-    assert expected in unsigned_ds.fix and unsigned_ds.evidence["ds_to_publish"] == [expected]
+    assert expected in unsigned_ds.fix and unsigned_ds.evidence["suggested_record"] == [expected]
     stale = judge_dnssec(_reg(ds=(_ds("acme.test", "old"),)), _keys("k"), "ns1")
     assert f"replace the DS records with: {expected}" in stale.fix
 

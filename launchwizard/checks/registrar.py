@@ -206,9 +206,17 @@ async def _ask_registry_servers(
 
 
 async def _server_addresses(ctx: CheckContext, names: tuple[str, ...]) -> list[tuple[str, Nameserver]]:
+    """One address per name server (IPv4 first), on the sprint's DNS port."""
     port = ctx.sprint.network.ports.dns
-    answers = await asyncio.gather(*(ctx.net.dns.query(n, "A") for n in names))
-    return [(n, Nameserver(a.records[0], port)) for n, a in zip(names, answers, strict=True) if a.records]
+    answers = await asyncio.gather(
+        *(ctx.net.dns.query(name, rdtype) for name in names for rdtype in ("A", "AAAA"))
+    )
+    found = []
+    for index, name in enumerate(names):
+        addresses = [*answers[2 * index].records, *answers[2 * index + 1].records]
+        if addresses:
+            found.append((name, Nameserver(addresses[0], port)))
+    return found
 
 
 def _name(record: str) -> str:

@@ -284,6 +284,7 @@ def judge_dnssec(reg: Registration, keys: Sequence[LiveKey], key_source: str) ->
     stale = [c for c in checks if c.matched is None] + [r for r, ok in key_data if not ok]
     publish = ds_to_publish(reg.domain, keys)
     if not good:
+        evidence["suggested_record"] = publish
         reasons = "; ".join(c.problem or "" for c in checks) or "the registry's keys are not the zone's"
         return Finding(
             Status.FAIL,
@@ -335,7 +336,7 @@ def _without_ds(reg: Registration, keys: Sequence[LiveKey], where: str, evidence
         )
     if keys:
         publish = ds_to_publish(reg.domain, keys)
-        evidence["ds_to_publish"] = publish
+        evidence["suggested_record"] = publish
         return Finding(
             Status.WARN,
             Severity.MEDIUM,
