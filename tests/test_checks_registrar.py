@@ -370,7 +370,7 @@ async def _with_assigned(ctx: Any, assigned: list[NameServerSet]) -> list[Result
         ("/empty/dns.json", "it lists no usable service"),
         ("/huge/dns.json", "the bootstrap file from iana.rdap.test is larger than this check reads"),
         ("/hang/dns.json", "no answer from iana.rdap.test: no response within"),
-        ("/nothing/dns.json", "it is not JSON"),
+        ("/nothing/dns.json", "iana.rdap.test answered 404"),
     ],
 )
 async def test_a_bootstrap_that_cannot_be_read_is_an_error(
@@ -478,3 +478,14 @@ def test_the_dnssec_check_leaves_stderr_clean(make_sprint: Any, lab: Lab) -> Non
     )
     assert (done.returncode, done.stderr) == (0, "")
     assert "DNSSEC is in effect for reg-good.test" in done.stdout
+
+
+def test_the_lookup_ends_before_the_checks_deadline() -> None:
+    """The shared lookup's budget leaves every registrar check room for its DNS questions, so
+    the runner's deadline never cuts a lookup that is still trying."""
+    from launchwizard.checks.registrar import CHECK_ROUND_TRIPS, LOOKUP_ROUND_TRIPS
+
+    rows = [spec for spec in REGISTRY if spec.id in CHECKS]
+    assert [spec.round_trips for spec in rows] == [CHECK_ROUND_TRIPS] * 4
+    assert CHECK_ROUND_TRIPS - LOOKUP_ROUND_TRIPS >= 3
+    assert all((spec.scope, spec.stage) == ("apex", "audit") for spec in rows)

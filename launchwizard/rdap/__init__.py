@@ -10,7 +10,8 @@ data flows:
 - :mod:`.bootstrap_cache` keeps the file on disk between runs, with its age;
 - :mod:`.client` fetches through the run's HTTP client (redirects, rate limits, the
   thin registry's link to the registrar);
-- :mod:`.domain` turns the JSON into a :class:`Registration`, with :mod:`.dates` and
-  :mod:`.status` normalising what registries spell differently;
+- :mod:`.domain` turns the JSON (decoded with bounds by :mod:`.jsondata`) into a
+  `Registration`, with :mod:`.dates` and :mod:`.status` normalising what registries
+  spell differently;
 - :mod:`.judge` and :mod:`.dnssec` grade it; :mod:`.facts` summarises it for the handover.
 """

@@ -194,38 +194,32 @@ class RdapClient:
         self._start_kind = await self._kind_of(url)
         now = datetime.now(UTC)
         cached = self.cache.read(url)
-        if cached is not None and cached.fresh(now):
-            parsed = self._parse_bootstrap(cached.body, url)
-            if parsed is not None:
-                result.bootstrap = BootstrapInfo(url, parsed.publication, cached.fetched_at, True)
-                return parsed
+        saved = _readable(cached.body) if cached is not None else None
+        if cached is not None and saved is not None and cached.fresh(now):
+            result.bootstrap = BootstrapInfo(url, saved.publication, cached.fetched_at, True)
+            return saved
         try:
-            response = await self._get(result, url, MAX_BOOTSTRAP_BYTES, "request")
-            body = self._body(response, url, "the bootstrap file")
-            parsed = self._parse_bootstrap(body, url, raise_problem=True)
+            response, parsed = await self._fetch_bootstrap(result, url)
         except _Stop as stop:
-            if cached is None or not cached.usable_when_stale(now):
-                raise _Stop(f"could not read the RDAP bootstrap {url}: {stop.reason}") from None
-            stale = self._parse_bootstrap(cached.body, url)
-            if stale is None:
+            if cached is None or saved is None or not cached.usable_when_stale(now):
                 raise _Stop(f"could not read the RDAP bootstrap {url}: {stop.reason}") from None
             note = f"the bootstrap could not be refreshed ({stop.reason}); a saved copy was used"
-            result.bootstrap = BootstrapInfo(url, stale.publication, cached.fetched_at, True, note)
+            result.bootstrap = BootstrapInfo(url, saved.publication, cached.fetched_at, True, note)
             result.notes.append(note)
-            return stale
-        assert parsed is not None
-        fetched = CachedCopy(body, now, max_age_from(response.header("cache-control")))
+            return saved
         result.bootstrap = BootstrapInfo(url, parsed.publication, now, False)
-        await self._save(result, url, fetched)
+        fresh_for = max_age_from(response.header("cache-control"))
+        await self._save(result, url, CachedCopy(response.body, now, fresh_for))
         return parsed
 
-    def _parse_bootstrap(self, body: bytes, url: str, raise_problem: bool = False) -> Bootstrap | None:
+    async def _fetch_bootstrap(self, result: Lookup, url: str) -> tuple[Response, Bootstrap]:
+        response = await self._get(result, url, MAX_BOOTSTRAP_BYTES, "request")
+        if response.status != 200:
+            raise _Stop(f"{urlsplit(response.url).hostname or url} answered {response.status}")
         try:
-            return parse_bootstrap(body)
+            return response, parse_bootstrap(self._body(response, url, "the bootstrap file"))
         except BootstrapError as exc:
-            if raise_problem:
-                raise _Stop(str(exc)) from None
-            return None
+            raise _Stop(str(exc)) from None
 
     async def _save(self, result: Lookup, url: str, copy: CachedCopy) -> None:
         """Keep the fetched file for the next runs; a disk that refuses only costs a note."""
@@ -395,6 +389,14 @@ class RdapClient:
         except DnsError:
             return False
         return bool(addresses) and all(network_kind(a) == "loopback" for a in addresses)
+
+
+def _readable(body: bytes) -> Bootstrap | None:
+    """A saved bootstrap file, parsed; None when it no longer parses."""
+    try:
+        return parse_bootstrap(body)
+    except BootstrapError:
+        return None
 
 
 def _error_title(body: bytes) -> str | None:

@@ -197,8 +197,7 @@ def _sections(store: StoreView, registry: RegistryFacts | None) -> dict[str, tup
 def _section(section: SectionView, registry: RegistryFacts | None) -> SectionCtx:
     """A section for the page; the registrar's fields the operator left empty show the
     registry's value, marked as such, and the registry's whole answer follows them."""
-    if registry is None or section.id != REGISTRY_SECTION:
-        registry = None
+    registry = registry if section.id == REGISTRY_SECTION else None
     prefill = registry.prefill() if registry is not None else {}
     return SectionCtx(
         id=section.id,
