@@ -489,3 +489,13 @@ def test_the_lookup_ends_before_the_checks_deadline() -> None:
     assert [spec.round_trips for spec in rows] == [CHECK_ROUND_TRIPS] * 4
     assert CHECK_ROUND_TRIPS - LOOKUP_ROUND_TRIPS >= 3
     assert all((spec.scope, spec.stage) == ("apex", "audit") for spec in rows)
+
+
+async def test_a_cache_that_cannot_be_written_costs_only_a_note(make_sprint: Any, lab: Lab) -> None:
+    sprint = _sprint(make_sprint, lab, "acme.test")
+    sprint.state_dir.mkdir(parents=True, exist_ok=True)
+    (sprint.state_dir / "cache").write_text("a file where the cache folder should be")
+    result = (await _run(sprint, (E,)))[E]
+    assert result.status is WARN
+    notes = result.evidence["rdap"]["notes"]
+    assert any(note.startswith("the bootstrap was not saved for the next run") for note in notes)

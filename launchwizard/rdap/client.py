@@ -227,6 +227,8 @@ class RdapClient:
             await asyncio.to_thread(self.cache.write, url, copy)
         except WriteError as exc:
             result.notes.append(f"the bootstrap was not saved for the next run: {exc.reason}")
+        except OSError as exc:
+            result.notes.append(f"the bootstrap was not saved for the next run: {exc.strerror or exc}")
 
     # ------------------------------------------------------------ the domain
 

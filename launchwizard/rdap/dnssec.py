@@ -165,7 +165,13 @@ def _key_bytes(text: str) -> bytes | None:
 def ds_to_publish(zone: str, keys: Sequence[LiveKey]) -> list[str]:
     """DS records (SHA-256) for the zone's key-signing keys: what to paste at the registrar."""
     wanted = [k for k in keys if k.is_sep] or [k for k in keys if k.flags & ZONE_KEY]
-    return [f"{k.key_tag} {k.algorithm} 2 {_digest(zone, k, 2)}" for k in wanted]
+    records = []
+    for key in wanted:
+        try:
+            records.append(f"{key.key_tag} {key.algorithm} 2 {_digest(zone, key, 2)}")
+        except (dns.exception.DNSException, ValueError):
+            continue
+    return records
 
 
 def _digest(zone: str, key: LiveKey, digest_type: int, validating: bool = False) -> str:
