@@ -21,6 +21,8 @@ from launchwizard.checks.runner import RunReport, Unit, plan, sprint_targets
 from launchwizard.config import Sprint, load_sprint
 from launchwizard.decision import Decision, awaits_audit, decide, rank_risks
 from launchwizard.errors import UserError
+from launchwizard.rdap.facts import SECTION as REGISTRY_SECTION
+from launchwizard.rdap.facts import registry_facts
 from launchwizard.results import Result, Status
 from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem, Stage
 from launchwizard.state.atomic import sweep_temporary_files
@@ -268,6 +270,14 @@ class Session:
         view = self.store.view()
         found = (view.section(section_id) for section_id in CAPTURE_BY_STAGE.get(stage_id, ()))
         return [section for section in found if section is not None]
+
+    def registry_prefill(self) -> dict[str, str]:
+        """Store field name -> the registry's value, marked "from the registry on DATE", for
+        the registrar fields the latest registrar results know (the capture form shows them
+        in fields the operator has not filled in; nothing is saved until the operator types)."""
+        facts = registry_facts([r.to_json() for r in self.results.values()], self.sprint.apex)
+        prefill = facts.prefill() if facts is not None else {}
+        return {f"{REGISTRY_SECTION}.{name}": value for name, value in prefill.items()}
 
     def save_field(self, name: str, value: str, secret: bool = False) -> None:
         """Save one captured field; an empty value removes it. May block on the keyring."""

@@ -146,13 +146,19 @@ def test_demo_headless_audits_the_sample_product() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "launchwizard audit of Acme Assist (the demo lab on 127.53.0.0/16)" in done.stdout
-    assert "✗ FAIL  tls.expiry          app.acme.test" in done.stdout
-    assert "✗ FAIL  tls.protocols       api.acme.test" in done.stdout
-    assert "✗ FAIL  redirect.https      app.acme.test" in done.stdout
-    assert "✗ FAIL  secrets.repo        acme-app" in done.stdout
-    assert "✗ FAIL  secrets.bundle      www.acme.test" in done.stdout
-    for check in ("code.timeouts", "code.retries", "code.pooling", "code.errors"):
-        assert re.search(rf"✗ FAIL  {re.escape(check)} +acme-app ", done.stdout), check
+    rows = (
+        ("✗ FAIL", "tls.expiry", "app.acme.test", ""),
+        ("✗ FAIL", "tls.protocols", "api.acme.test", ""),
+        ("✗ FAIL", "redirect.https", "app.acme.test", ""),
+        ("✗ FAIL", "secrets.repo", "acme-app", ""),
+        ("✗ FAIL", "secrets.bundle", "www.acme.test", ""),
+        ("! WARN", "registrar.expiry", "acme.test", "acme.test expires in 45 days"),
+        ("! WARN", "registrar.status", "acme.test", "no transfer lock"),
+        *(("✗ FAIL", check, "acme-app", "") for check in ("code.timeouts", "code.retries", "code.pooling", "code.errors")),
+    )
+    for status, check, target, summary in rows:
+        pattern = rf"{re.escape(status)}  {re.escape(check)} +{re.escape(target)} +{re.escape(summary)}"
+        assert re.search(pattern, done.stdout), (status, check, target)
     assert "✗ FAIL  cloudflare.tls" in done.stdout and "SSL mode is Flexible" in done.stdout
     assert "✗ FAIL  cloudflare.ratelimit" in done.stdout and "rule covers login" in done.stdout
     assert "LAUNCH DECISION: DELAY 24 HOURS" in done.stdout

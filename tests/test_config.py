@@ -311,6 +311,7 @@ EVERY_KEY = {
     "repo": ["path"],
     "logs": ["globs"],
     "environments.production": ["variables"],
+    "rdap": ["bootstrap_url"],
 }
 
 

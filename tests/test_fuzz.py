@@ -10,8 +10,10 @@ past their first token.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tomllib
+from datetime import UTC, datetime
 from pathlib import Path
 
 import tomli_w
@@ -29,6 +31,12 @@ from launchwizard.email.dkim import parse_dkim_key
 from launchwizard.email.dmarc import parse_dmarc
 from launchwizard.email.spf import SpfSyntaxError
 from launchwizard.email.spf import parse as parse_spf
+from launchwizard.rdap.bootstrap import BootstrapError, parse_bootstrap
+from launchwizard.rdap.dates import BadDate, parse_rdap_date
+from launchwizard.rdap.domain import RdapDataError, parse_domain
+from launchwizard.rdap.facts import registry_facts
+from launchwizard.rdap.judge import NameServerSet, judge_delegation, judge_dnssec, judge_expiry, judge_status
+from launchwizard.rdap.status import normalise_statuses
 from launchwizard.state.statefile import StateFileError, load_state
 
 EXAMPLES = int(os.environ.get("LAUNCHWIZARD_FUZZ_EXAMPLES", "200"))
@@ -382,6 +390,27 @@ EVALSET = grammar(
     "}",
     "\n",
     "- ",
+# ---------------------------------------------------------------- RDAP answers and the bootstrap file
+
+RDAP_DATE = grammar(
+    "2027", "-03-01", "T", "00:00:00", ".123456789", ",5", "Z", "z", "+01:00", "-0500", "60", "W09"
+)  # fmt: skip
+RDAP_STATUS = grammar("client", "server", "Transfer", "Prohibited", "hold", " ", "_", "ok", "https://icann.org/epp#")
+JSON_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)
+)  # fmt: skip
+RDAP_KEYS = st.sampled_from(
+    [
+        "objectClassName", "ldhName", "status", "events", "eventAction", "eventDate", "entities", "roles",
+        "vcardArray", "publicIds", "type", "identifier", "nameservers", "secureDNS", "delegationSigned",
+        "dsData", "keyData", "keyTag", "algorithm", "digestType", "digest", "flags", "protocol", "publicKey",
+        "links", "rel", "href", "services", "publication",
+    ]
+)  # fmt: skip
+RDAP_VALUES = st.recursive(
+    st.one_of(JSON_LEAF, st.sampled_from(["domain", "acme.test", "registrar", "abuse", "expiration"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(RDAP_KEYS, inner, max_size=6)),
+    max_leaves=40,
 )
 
 
@@ -414,3 +443,44 @@ def test_prompt_templates(text: str) -> None:
 
     with contextlib.suppress(TemplateError):
         render(text, {"x": {"q": 1}, "q": "v"})
+@given(RDAP_DATE)
+def test_rdap_dates(text: str) -> None:
+    with contextlib.suppress(BadDate):
+        assert parse_rdap_date(text).tzinfo is not None
+
+
+@FUZZ
+@given(RDAP_STATUS)
+def test_rdap_statuses(text: str) -> None:
+    normalise_statuses([text, text.upper()])
+
+
+@FUZZ
+@given(st.dictionaries(RDAP_KEYS, RDAP_VALUES, max_size=10))
+def test_rdap_domain_objects(document: dict[str, object]) -> None:
+    document = {"objectClassName": "domain", "ldhName": "acme.test", **document}
+    with contextlib.suppress(RdapDataError):
+        registration = parse_domain(document, "acme.test")
+        judge_status(registration)
+        judge_expiry(registration, datetime(2026, 11, 25, tzinfo=UTC))
+        judge_delegation(registration, [NameServerSet("zone", ("ns1.acme.test",))])
+        judge_dnssec(registration, [], "nowhere")
+
+
+@FUZZ
+@given(st.lists(st.dictionaries(st.sampled_from(["check", "target", "evidence"]), RDAP_VALUES), max_size=4))
+def test_registry_facts_from_saved_results(results: list[dict[str, object]]) -> None:
+    for result in results:
+        result.setdefault("check", "registrar.status")
+        result.setdefault("target", "acme.test")
+    facts = registry_facts(results, "acme.test")
+    if facts is not None:
+        facts.prefill()
+        facts.rows()
+
+
+@FUZZ
+@given(st.one_of(st.binary(max_size=200), RDAP_VALUES.map(lambda v: json.dumps({"services": v}).encode())))
+def test_rdap_bootstrap_files(data: bytes) -> None:
+    with contextlib.suppress(BootstrapError):
+        parse_bootstrap(data).match("www.acme.test")

@@ -189,6 +189,7 @@ def hostile_sprint(make_sprint: Any) -> Any:
         probes={"injection": {"enabled": True, "endpoint": "chat", "rate_per_s": 20.0}},
         email={"domain": "silent.hostile.test", "dkim_selectors": ["s1"]},
         network={"timeout_s": SHORT_S, "concurrency": 32, "per_host": 8},
+        rdap={"bootstrap_url": "https://trickle.hostile.test/rdap/dns.json"},
     )
 
 
@@ -248,12 +249,21 @@ def test_memory_stays_bounded_against_endless_bodies(make_sprint: Any) -> None:
         endpoints={"homepage": "https://gigabyte.hostile.test/", "health": "https://gigabyte.hostile.test/h"},
         perf={"samples": 20},
         network={"timeout_s": 2.0},
+        rdap={"bootstrap_url": "https://gigabyte.hostile.test/rdap/dns.json"},
     )
 
     def cap() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
 
-    readers = ["secrets.bundle", "perf.bundle", "perf.cache", "perf.latency", "core.landing", "edge.headers"]
+    readers = [
+        "secrets.bundle",
+        "perf.bundle",
+        "perf.cache",
+        "perf.latency",
+        "core.landing",
+        "edge.headers",
+        "registrar.expiry",
+    ]
     only = [arg for check in readers for arg in ("--only", check)]
     done = subprocess.run(
         [

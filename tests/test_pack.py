@@ -147,7 +147,32 @@ def fixed_run() -> dict[str, Any]:
         summary="opt-in probe not enabled",
     )
     apex = _result("dns.records", "acme.test", "pass", "high", summary="resolves as expected: A 203.0.113.9")
-    results = [apex, hostile, expiry, redirect, spf, skipped, alerts]
+    rdap = {"server": "https://rdap.registry.test/domain/acme.test", "retrieved_at": "2026-11-25T13:59:00Z"}
+    registrar = _result(
+        "registrar.status",
+        "acme.test",
+        "warn",
+        "medium",
+        title="Domain is active at the registry and locked against transfer",
+        summary="no transfer lock: whoever gets the transfer code can move the domain elsewhere",
+        evidence={
+            "statuses": ["active"],
+            "transfer_lock": False,
+            "registry_lock": False,
+            "registrar": {"name": "Gandi *SAS* | <b>", "iana_id": "81", "abuse_email": "abuse@gandi.test"},
+            "rdap": rdap,
+        },
+    )
+    renewal = _result(
+        "registrar.expiry",
+        "acme.test",
+        "warn",
+        "medium",
+        title="Domain registration is not about to expire",
+        summary="acme.test expires in 45 days (2027-01-09)",
+        evidence={"expires": "2027-01-09T10:00:00+00:00", "days_left": 45.0, "rdap": rdap},
+    )
+    results = [apex, renewal, registrar, hostile, expiry, redirect, spf, skipped, alerts]
     return {
         "schema": "launchwizard.run/1",
         "started_at": "2026-11-25T14:00:00+00:00",
@@ -240,6 +265,9 @@ def fixed_store() -> StoreView:
             _plain("registrar.account", "Account", PUBLIC_CANARY),
             _plain("registrar.mfa", "MFA", None),
             _plain("registrar.notes", "Notes", "transfer lock on\n- auto-renew on"),
+            _plain("registrar.expires", "Expires", None),
+            _plain("registrar.transfer_lock", "Transfer lock", None),
+            _plain("registrar.nameservers", "Name servers", "ns1.acme.test, ns2.acme.test"),
             _secret("registrar.password", "Password", keyring),
             _secret("registrar.recovery_codes", "Recovery codes", None, is_set=False),
         ),

@@ -187,6 +187,79 @@ REGISTRY: tuple[CheckSpec, ...] = (
             "scans (PCI DSS) that B2B buyers run before they sign."
         ),
     ),
+    # Registrar checks: the registry's RDAP answer about the apex, one lookup shared by the four.
+    CheckSpec(
+        "registrar.expiry",
+        "audit",
+        "Domain registration is not about to expire",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.registrar", "expiry"),
+        (
+            "RFC 9083 §4.5 (events: expiration)",
+            "ICANN Expired Registration Recovery Policy (ERRP)",
+            "RFC 3915 (redemption grace period)",
+        ),
+        round_trips=9,
+        why=(
+            "A domain that lapses takes the website, the chat API and every email address down at "
+            "once, and after the grace periods anyone can register it and receive the product's mail."
+        ),
+    ),
+    CheckSpec(
+        "registrar.status",
+        "audit",
+        "Domain is active at the registry and locked against transfer",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.registrar", "status"),
+        (
+            "RFC 8056 §2 (EPP and RDAP status values)",
+            "RFC 5731 §2.3 (EPP domain status)",
+            "RFC 3915 §2 (grace period statuses)",
+            "ICANN: EPP status codes, what do they mean",
+        ),
+        round_trips=9,
+        why=(
+            "A hold (a failed card, an unanswered verification email) removes the domain from the DNS "
+            "overnight, and without a transfer lock one phished account is enough to move the domain "
+            "to another registrar."
+        ),
+    ),
+    CheckSpec(
+        "registrar.delegation",
+        "audit",
+        "Registry delegates to the name servers that hold the zone",
+        Severity.HIGH,
+        "apex",
+        lazy("launchwizard.checks.registrar", "delegation"),
+        ("RFC 1034 §4.2.2 (delegation: parent and child NS)", "RFC 9083 §5.3 (nameservers)"),
+        round_trips=9,
+        why=(
+            "The registry's delegation decides which servers the world asks; while it still names the "
+            "previous DNS host, DNS changes made at the new one reach only part of the visitors, or none."
+        ),
+    ),
+    CheckSpec(
+        "registrar.dnssec",
+        "audit",
+        "DS at the registry matches the zone's keys",
+        Severity.CRITICAL,
+        "apex",
+        lazy("launchwizard.checks.registrar", "dnssec"),
+        (
+            "RFC 4035 §5 (validation starts at the DS)",
+            "RFC 4034 §5 (DS records)",
+            "RFC 8624 §3.3 (DS digest algorithms)",
+            "RFC 9083 §5.3 (secureDNS)",
+        ),
+        round_trips=9,
+        why=(
+            "A DS record left from the old DNS host after a move makes every validating resolver "
+            "refuse the whole domain (SERVFAIL): the site, the API and mail vanish for a large share of "
+            "users while it works on the developer's laptop."
+        ),
+    ),
     CheckSpec(
         "secrets.repo",
         "audit",

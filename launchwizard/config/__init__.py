@@ -9,8 +9,8 @@ Only the standard library is used: the headless CLI imports this package and mus
 The modules, in the order the data flows:
 
 - :mod:`.load` reads the file and parses the TOML (``load_sprint``, ``parse_sprint``);
-- :mod:`.site`, :mod:`.endpoints`, :mod:`.network`, :mod:`.perf`, :mod:`.workspace` and
-  :mod:`.cloudflare` read the tables;
+- :mod:`.site`, :mod:`.endpoints`, :mod:`.network`, :mod:`.perf`, :mod:`.workspace`,
+  :mod:`.cloudflare` and :mod:`.rdap` read the tables;
 - :mod:`.fields` gives them typed access to values, and :mod:`.values` validates strings;
 - :mod:`.locate` finds the line of a key when an error is reported;
 - :mod:`.model` holds the frozen result, :mod:`.errors` the exceptions.
@@ -36,6 +36,7 @@ from launchwizard.config.model import (
     Ports,
     ProbeBudget,
     ProbesConfig,
+    RdapConfig,
     Sprint,
 )
 
@@ -56,6 +57,7 @@ __all__ = [
     "Ports",
     "ProbeBudget",
     "ProbesConfig",
+    "RdapConfig",
     "Sprint",
     "load_sprint",
     "parse_sprint",

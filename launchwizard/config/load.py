@@ -18,6 +18,7 @@ from launchwizard.config.fields import Reader, reject_unknown_keys
 from launchwizard.config.model import Sprint
 from launchwizard.config.network import read_network
 from launchwizard.config.perf import read_monitors, read_perf
+from launchwizard.config.rdap import read_rdap
 from launchwizard.config.site import (
     read_dns,
     read_domains,
@@ -46,6 +47,7 @@ _TOP_KEYS = (
     "repo",
     "logs",
     "environments",
+    "rdap",
 )
 
 SPRINT_FILE_LIMIT = MIB
@@ -107,6 +109,7 @@ def parse_sprint(text: str, path: Path) -> Sprint:
         repo=read_repo(reader, doc),
         logs=read_logs(reader, doc),
         environments=read_environments(reader, doc),
+        rdap=read_rdap(reader, doc),
     )
 
 

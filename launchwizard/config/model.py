@@ -194,6 +194,17 @@ class Environment:
     variables: tuple[str, ...] = ()
 
 
+IANA_RDAP_BOOTSTRAP = "https://data.iana.org/rdap/dns.json"
+
+
+@dataclass(frozen=True)
+class RdapConfig:
+    """Where the registrar checks find the registry's RDAP server: the IANA bootstrap file
+    for domain names (RFC 9224 dns.json), or a copy of it the operator (or the lab) serves."""
+
+    bootstrap_url: str = IANA_RDAP_BOOTSTRAP
+
+
 @dataclass(frozen=True)
 class Sprint:
     """A validated sprint.toml; host names are lower-case without a trailing dot.
@@ -222,6 +233,7 @@ class Sprint:
     repo: Path | None = None
     logs: tuple[str, ...] = ()
     environments: Mapping[str, Environment] = field(default_factory=_empty_map)
+    rdap: RdapConfig = RdapConfig()
 
     @property
     def state_dir(self) -> Path:

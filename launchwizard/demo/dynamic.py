@@ -9,6 +9,7 @@ turned into a plain Response that the server renders like any other.
 from __future__ import annotations
 
 import email.utils
+import http
 import threading
 import time
 from collections import defaultdict
@@ -98,10 +99,12 @@ def webhook_response(
 
 
 def flaky_response(route: Flaky, counters: RateCounters, host: str, path: str) -> Response:
-    """The inner route, or a 503 on the requests the route's pattern makes fail."""
+    """The inner route, or the route's failure on the requests its pattern makes fail."""
     count, _age = counters.arrive(host, path)
     if route.pattern == "always" or (route.pattern == "odd" and count % 2 == 1):
-        return Response(503, "Service Unavailable: the lab made this request fail\n", "text/plain")
+        headers = (("Retry-After", route.retry_after),) if route.retry_after else ()
+        body = f"{http.HTTPStatus(route.status).phrase}: the lab made this request fail\n"
+        return Response(route.status, body, "text/plain", headers)
     return route.inner
 
 

@@ -37,6 +37,7 @@ from launchwizard.demo.dns_server import Authority, DnsServer
 from launchwizard.demo.dynamic import Deliveries, RateCounters
 from launchwizard.demo.model import NAMESERVERS, PRIMARY_NS, WebHost, ZoneSpec, zone_text
 from launchwizard.demo.scenario import WEB_HOSTS, ZONES
+from launchwizard.demo.sites_rdap import bootstrap_url
 from launchwizard.demo.web_server import CLIENT_GONE, WebServer, tls_context
 
 BIND_ATTEMPTS = 50
@@ -178,6 +179,10 @@ class Lab:
             "ports": self.ports,
         }
 
+    def rdap_table(self) -> dict[str, Any]:
+        """The sprint.toml [rdap] table that sends the registrar checks to the lab's registries."""
+        return {"bootstrap_url": bootstrap_url()}
+
     def demo_sprint(self) -> dict[str, Any]:
         """A whole sprint.toml for the demo product "Acme Assist", ready for tomli_w."""
         return {
@@ -225,6 +230,7 @@ class Lab:
                 "eval": {"enabled": True, "endpoint": "chat", "file": EVALS_FILE, "rate_per_s": 10.0},
             },
             "network": self.network_table(),
+            "rdap": self.rdap_table(),
         }
 
     def start(self) -> None:

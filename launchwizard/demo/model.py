@@ -110,10 +110,14 @@ class Chat:
 class Flaky:
     """A route that fails (503) on the requests its pattern names, counted since the lab's
     counters were reset: "odd" fails the 1st, 3rd, ... (one retry always rescues it),
-    "always" fails every request (deploy.smoke scenarios)."""
+    "always" fails every request (deploy.smoke scenarios). `status` and `retry_after` (a
+    Retry-After value, none when empty) shape the failure: 429 with "1" is a server asking
+    its client to slow down (RDAP scenarios)."""
 
     inner: Response
     pattern: str = "odd"
+    status: int = 503
+    retry_after: str = ""
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from launchwizard.demo.model import (
 )
 from launchwizard.demo.sites_bundle import demo_routes
 from launchwizard.demo.sites_edge import service_hosts, service_zones
+from launchwizard.demo.sites_rdap import rdap_hosts, rdap_zones
 from launchwizard.demo.zones_mail import mail_hosts, mail_zones
 from launchwizard.demo.zones_message import message_zones
 from launchwizard.demo.zones_spf import spf_zones
@@ -193,7 +194,7 @@ TEST_HOSTS: tuple[WebHost, ...] = (
     ),
 )
 
-WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts() + service_hosts()
+WEB_HOSTS: tuple[WebHost, ...] = DEMO_HOSTS + TEST_HOSTS + mail_hosts() + service_hosts() + rdap_hosts()
 
 # ---------------------------------------------------------------- zones
 
@@ -257,4 +258,5 @@ ZONES: tuple[ZoneSpec, ...] = (
     *service_zones(),
     *spf_zones(),
     *message_zones(),
+    *rdap_zones(),
 )

@@ -12,12 +12,12 @@ milliseconds, a UNIX time or a date by it.
 
 from __future__ import annotations
 
-import email.utils
 import re
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+
+from launchwizard.net.http import retry_after_s
 
 MAX_FIELD = 4096
 _ITEM = re.compile(r'^\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z*][A-Za-z0-9_.:%*/!#$&\'+^`|~-]*))\s*((?:;[^;]*)*)$')
@@ -177,17 +177,6 @@ def _number(value: str | None) -> int | None:
     return int(text) if re.fullmatch(r"\d{1,15}", text) else None
 
 
-def _retry_after(value: str, now: float) -> float | None:
-    text = value.strip()
-    if re.fullmatch(r"\d{1,12}", text):
-        return float(text)
-    try:
-        moment = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError, OverflowError):
-        return None
-    return max(0.0, round(moment.timestamp() - now, 1))
-
-
 def _fields(headers: Sequence[tuple[str, str]]) -> dict[str, str]:
     joined: dict[str, list[str]] = {}
     for name, value in headers:
@@ -214,7 +203,7 @@ def read_ratelimit(headers: Sequence[tuple[str, str]], now: float | None = None)
         )
     retry = None
     if "retry-after" in fields:
-        retry = _retry_after(fields["retry-after"], time.time() if now is None else now)
+        retry = retry_after_s(fields["retry-after"], now)
         if retry is None:
             problems.append(f"Retry-After {fields['retry-after'][:40]!r} is neither seconds nor an HTTP date")
     return RateLimitInfo(parsed["ratelimit-policy"], parsed["ratelimit"], legacy, retry, tuple(problems))

@@ -11,8 +11,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
+import datetime
+import email.utils
 import functools
 import ipaddress
+import re
 import ssl
 import time
 from collections.abc import AsyncIterator, Iterable, Mapping
@@ -257,7 +260,7 @@ class HttpClient:
         """
         target = self.effective_url(url)
         if named_by is not None:
-            await self._refuse_inward(named_by, url, "the page names")
+            await self.refuse_inward(address_kind(named_by), url, "link the page names")
         deadline = self.timeout_s if timeout_s is None else timeout_s
         cap = self.max_body if max_body is None else max_body
         started = time.perf_counter()
@@ -345,21 +348,23 @@ class HttpClient:
             hop.location = location
             try:
                 current = resolve_location(current, location)
-                await self._refuse_inward(named_by or chain.hops[0].address, current, "a redirect leads")
+                await self.refuse_inward(address_kind(named_by or chain.hops[0].address), current, "redirect")
             except FetchError as exc:
                 chain.error_kind, chain.error = exc.kind, exc.message
                 return chain
 
-    async def _refuse_inward(self, origin: str | None, target: str, how: str) -> None:
-        """Refuse a URL that leads into a more internal network than `origin`, the address of
-        the server that redirected to it or whose page named it.
+    async def refuse_inward(self, start: str, target: str, what: str) -> None:
+        """Raise FetchError ("internal-address") when `target` resolves into a more internal
+        network than `start` (a `network_kind`: of the server that redirected to it, whose page
+        named it, or that pointed at it), or to a link-local address at all.
 
         A public site that redirects to 169.254.169.254 (cloud metadata), 10.0.0.0/8 or
         localhost, or whose page names a script there, would turn the audit into a request
         forgery; a staging box or the lab, which start internal, may stay within their own
-        kind of address. Link-local addresses are refused from anywhere.
+        kind of address. `what` names the hop in the message ("redirect", "link the page
+        names"). A name that does not resolve passes: the request itself then fails with the
+        DNS reason.
         """
-        start = network_kind(origin.rsplit(":", 1)[0].strip("[]")) if origin else "public"
         try:
             host = urlsplit(target).hostname or ""
         except ValueError:
@@ -373,8 +378,8 @@ class HttpClient:
             if kind == "link-local" or (kind != "public" and kind != start):
                 raise FetchError(
                     "internal-address",
-                    f"{target[:120]} refused: {how} {host} ({address}, a {kind} address), and a "
-                    f"{start} server may not lead the audit into an internal network",
+                    f"{what} to {host} ({address}, a {kind} address) refused: a {start} server "
+                    "may not lead the audit into an internal network",
                 )
 
 
@@ -393,6 +398,27 @@ def network_kind(address: str) -> str:
     if ip.is_private:
         return "private"
     return "public"
+
+
+def address_kind(address: str | None) -> str:
+    """The `network_kind` of a Response's "ip:port" address; "public" (the strictest start)
+    when there is none."""
+    return network_kind(address.rsplit(":", 1)[0].strip("[]")) if address else "public"
+
+
+def retry_after_s(value: str, now: float | None = None) -> float | None:
+    """Seconds a Retry-After value asks to wait (RFC 9110 §10.2.3): delay-seconds or an
+    HTTP date; None when it is neither. A date in the past means 0."""
+    text = value.strip()
+    if re.fullmatch(r"\d{1,12}", text):
+        return float(text)
+    try:
+        moment = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return max(0.0, round(moment.timestamp() - (time.time() if now is None else now), 1))
 
 
 def resolve_location(base: str, location: str) -> str:

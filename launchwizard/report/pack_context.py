@@ -15,6 +15,8 @@ from typing import Any
 from launchwizard.config import Sprint
 from launchwizard.decision import AWAITING_AUDIT
 from launchwizard.report.pack_eval import EXPORT_COMMAND, customer_eval, two_regions
+from launchwizard.rdap.facts import SECTION as REGISTRY_SECTION
+from launchwizard.rdap.facts import RegistryFacts, registry_facts
 from launchwizard.report.pack_run import (
     RESULTS_ANCHOR,
     build_run,
@@ -131,7 +133,7 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         "run": run,
         "results_link": f"{FILES['evidence'].output}#{RESULTS_ANCHOR}",
         "notes": notes,
-        **_sections(pack.store),
+        **_sections(pack.store, _registry(pack)),
         "env_table": _env_table(pack.sprint),
         "exposed": exposed_secrets(run),
         "code_env": code_env(run),
@@ -192,31 +194,48 @@ def _decision(pack: PackInput, run: RunView | None) -> DecisionView:
     return DecisionView(final=final, override=shown, rule=rule, awaiting=awaiting)
 
 
-def _sections(store: StoreView) -> dict[str, tuple[SectionCtx, ...]]:
+def _registry(pack: PackInput) -> RegistryFacts | None:
+    """What the registry said about the apex in the latest registrar results, if anything."""
+    results = pack.run.get("results") if pack.run is not None else None
+    if not isinstance(results, list):
+        return None
+    return registry_facts([r for r in results if isinstance(r, dict)], pack.sprint.apex)
+
+
+def _sections(store: StoreView, registry: RegistryFacts | None) -> dict[str, tuple[SectionCtx, ...]]:
     """Store sections by the pack file that shows them; unknown kinds go to `other`."""
     grouped: dict[str, tuple[SectionCtx, ...]] = {
-        kind: tuple(_section(s) for s in store.of_kind(kind)) for kind in SECTION_KINDS
+        kind: tuple(_section(s, registry) for s in store.of_kind(kind)) for kind in SECTION_KINDS
     }
-    grouped["other"] = tuple(_section(s) for s in store.sections if s.kind not in SECTION_KINDS)
+    grouped["other"] = tuple(_section(s, registry) for s in store.sections if s.kind not in SECTION_KINDS)
     return {f"{kind}_sections": sections for kind, sections in grouped.items()}
 
 
-def _section(section: SectionView) -> SectionCtx:
+def _section(section: SectionView, registry: RegistryFacts | None) -> SectionCtx:
+    """A section for the page; the registrar's fields the operator left empty show the
+    registry's value, marked as such, and the registry's whole answer follows them."""
+    registry = registry if section.id == REGISTRY_SECTION else None
+    prefill = registry.prefill() if registry is not None else {}
     return SectionCtx(
         id=section.id,
         title=section.title,
         kind=section.kind,
         anchor=anchor_id(section.kind, section.id),
-        fields=tuple(_field(f) for f in section.fields),
+        fields=tuple(_field(f, prefill.get(f.name.partition(".")[2])) for f in section.fields),
+        registry=registry.rows() if registry is not None else (),
+        registry_date=registry.retrieved_on if registry is not None else "",
     )
 
 
-def _field(view: FieldView) -> FieldCtx:
+def _field(view: FieldView, registry_value: str | None = None) -> FieldCtx:
     """A field for the page. Secret fields go through `_secret_field`, which is given
-    no value at all: even a view that wrongly carried one could not leak it."""
+    no value at all: even a view that wrongly carried one could not leak it. An empty
+    field shows `registry_value` (marked with its source) when the registry knows it."""
     if view.secret:
         return _secret_field(view.label, view.is_set, view.location)
     value = (view.value or "").strip() if view.is_set else ""
+    if not value and registry_value:
+        return FieldCtx(view.label, registry_value, (), secret=False, captured=False)
     if not value:
         return FieldCtx(view.label, NOT_CAPTURED, (), secret=False, captured=False)
     lines = tuple(_BULLET.sub("", line).strip() for line in value.splitlines() if line.strip())

@@ -169,11 +169,16 @@ class FieldCtx:
 
 @dataclass(frozen=True)
 class SectionCtx:
+    """A store section for the pack; the registrar's also carries what the registry says
+    (`registry`: label and value rows, `registry_date`: when it was read)."""
+
     id: str
     title: str
     kind: str
     anchor: str
     fields: tuple[FieldCtx, ...]
+    registry: tuple[tuple[str, str], ...] = ()
+    registry_date: str = ""
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ ACCESS_FIELDS = ("provider", "url", "owner", "account", "mfa", "notes")
 # Words a label spells in capitals or differently from the field id.
 _WORDS = {"api": "API", "url": "URL", "urls": "URLs", "mfa": "MFA", "dns": "DNS", "llm": "LLM"}
 _WORDS |= {"id": "ID", "ip": "IP", "smtp": "SMTP", "ssh": "SSH", "sso": "SSO", "ci": "CI"}
-_LABELS = {"on_call": "On call"}
+_LABELS = {"on_call": "On call", "nameservers": "Name servers"}
 
 
 @dataclass(frozen=True)
@@ -62,8 +62,13 @@ class SectionSpec:
         return next((f for f in self.fields if f.field == field), None)
 
 
-def _access(section_id: str, title: str, *secrets: str) -> SectionSpec:
-    fields = tuple(FieldSpec(f) for f in ACCESS_FIELDS) + tuple(FieldSpec(s, True) for s in secrets)
+REGISTRATION_FIELDS = ("expires", "transfer_lock", "nameservers")
+"""The registrar section's own facts; the registry knows them too (the pack shows both)."""
+
+
+def _access(section_id: str, title: str, *secrets: str, extra: tuple[str, ...] = ()) -> SectionSpec:
+    plain = (*ACCESS_FIELDS, *extra)
+    fields = tuple(FieldSpec(f) for f in plain) + tuple(FieldSpec(s, True) for s in secrets)
     return SectionSpec(section_id, title, "access", fields)
 
 
@@ -72,7 +77,7 @@ def _plain(section_id: str, title: str, kind: str, *fields: str) -> SectionSpec:
 
 
 SECTIONS: tuple[SectionSpec, ...] = (
-    _access("registrar", "Domain registrar", "password", "recovery_codes"),
+    _access("registrar", "Domain registrar", "password", "recovery_codes", extra=REGISTRATION_FIELDS),
     _access("dns", "DNS / Cloudflare", "api_token"),
     _access("hosting", "Hosting", "api_token", "password"),
     _access("email_provider", "Email provider", "api_key", "password"),

@@ -47,10 +47,13 @@ def shown_value(field: FieldView) -> str:
 
 
 class FieldInput(Input):
-    """An Input that knows which store field it edits."""
+    """An Input that knows which store field it edits; an empty one may show what the
+    registry says (`suggestion`, already marked with its source) as its placeholder."""
 
-    def __init__(self, field: FieldView) -> None:
+    def __init__(self, field: FieldView, suggestion: str | None = None) -> None:
         placeholder = placeholder_for(field.secret, field.is_set)
+        if suggestion and not field.secret and not field.is_set:
+            placeholder = safe_text(suggestion)
         super().__init__(
             value="" if field.secret else shown_value(field),
             placeholder=placeholder,
@@ -81,13 +84,14 @@ class CaptureForm(VerticalScroll):
         if not self.sections:
             yield Static("Nothing to capture in this stage.", classes="empty")
             return
+        prefill = self.session.registry_prefill()
         for section in self.sections:
             yield Static(Text(section.title, style="bold"), classes="section-title")
             for field in section.fields:
                 if not field.secret:
                     self._saved[field.name] = shown_value(field)
                 yield Label(Text(field.label + (" 🔒" if field.secret else "")), classes="field-label")
-                yield FieldInput(field)
+                yield FieldInput(field, prefill.get(field.name))
                 status = self._initial_status(field)
                 yield Static(status, classes="field-status", id=self._status_id(field.name))
 
