@@ -154,7 +154,8 @@ def test_demo_headless_audits_the_sample_product() -> None:
         ("✗ FAIL", "secrets.bundle", "www.acme.test", ""),
         ("! WARN", "registrar.expiry", "acme.test", "acme.test expires in 45 days"),
         ("! WARN", "registrar.status", "acme.test", "no transfer lock"),
-        *(("✗ FAIL", check, "acme-app", "") for check in ("code.timeouts", "code.retries", "code.pooling", "code.errors")),
+        *(("✗ FAIL", check, "acme-app", "") for check in ("code.timeouts", "code.retries", "code.pooling")),
+        ("✗ FAIL", "code.errors", "acme-app", ""),
     )
     for status, check, target, summary in rows:
         pattern = rf"{re.escape(status)}  {re.escape(check)} +{re.escape(target)} +{re.escape(summary)}"

@@ -390,27 +390,6 @@ EVALSET = grammar(
     "}",
     "\n",
     "- ",
-# ---------------------------------------------------------------- RDAP answers and the bootstrap file
-
-RDAP_DATE = grammar(
-    "2027", "-03-01", "T", "00:00:00", ".123456789", ",5", "Z", "z", "+01:00", "-0500", "60", "W09"
-)  # fmt: skip
-RDAP_STATUS = grammar("client", "server", "Transfer", "Prohibited", "hold", " ", "_", "ok", "https://icann.org/epp#")
-JSON_LEAF = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)
-)  # fmt: skip
-RDAP_KEYS = st.sampled_from(
-    [
-        "objectClassName", "ldhName", "status", "events", "eventAction", "eventDate", "entities", "roles",
-        "vcardArray", "publicIds", "type", "identifier", "nameservers", "secureDNS", "delegationSigned",
-        "dsData", "keyData", "keyTag", "algorithm", "digestType", "digest", "flags", "protocol", "publicKey",
-        "links", "rel", "href", "services", "publication",
-    ]
-)  # fmt: skip
-RDAP_VALUES = st.recursive(
-    st.one_of(JSON_LEAF, st.sampled_from(["domain", "acme.test", "registrar", "abuse", "expiration"])),
-    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(RDAP_KEYS, inner, max_size=6)),
-    max_leaves=40,
 )
 
 
@@ -443,6 +422,33 @@ def test_prompt_templates(text: str) -> None:
 
     with contextlib.suppress(TemplateError):
         render(text, {"x": {"q": 1}, "q": "v"})
+
+
+# ---------------------------------------------------------------- RDAP answers and the bootstrap file
+
+RDAP_DATE = grammar(
+    "2027", "-03-01", "T", "00:00:00", ".123456789", ",5", "Z", "z", "+01:00", "-0500", "60", "W09"
+)  # fmt: skip
+RDAP_STATUS = grammar("client", "server", "Transfer", "Prohibited", "hold", " ", "_", "ok", "https://icann.org/epp#")
+JSON_LEAF = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=20)
+)  # fmt: skip
+RDAP_KEYS = st.sampled_from(
+    [
+        "objectClassName", "ldhName", "status", "events", "eventAction", "eventDate", "entities", "roles",
+        "vcardArray", "publicIds", "type", "identifier", "nameservers", "secureDNS", "delegationSigned",
+        "dsData", "keyData", "keyTag", "algorithm", "digestType", "digest", "flags", "protocol", "publicKey",
+        "links", "rel", "href", "services", "publication",
+    ]
+)  # fmt: skip
+RDAP_VALUES = st.recursive(
+    st.one_of(JSON_LEAF, st.sampled_from(["domain", "acme.test", "registrar", "abuse", "expiration"])),
+    lambda inner: st.one_of(st.lists(inner, max_size=5), st.dictionaries(RDAP_KEYS, inner, max_size=6)),
+    max_leaves=40,
+)
+
+
+@FUZZ
 @given(RDAP_DATE)
 def test_rdap_dates(text: str) -> None:
     with contextlib.suppress(BadDate):

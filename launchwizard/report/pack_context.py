@@ -14,9 +14,9 @@ from typing import Any
 
 from launchwizard.config import Sprint
 from launchwizard.decision import AWAITING_AUDIT
-from launchwizard.report.pack_eval import EXPORT_COMMAND, customer_eval, two_regions
 from launchwizard.rdap.facts import SECTION as REGISTRY_SECTION
 from launchwizard.rdap.facts import RegistryFacts, registry_facts
+from launchwizard.report.pack_eval import EXPORT_COMMAND, customer_eval, two_regions
 from launchwizard.report.pack_run import (
     RESULTS_ANCHOR,
     build_run,
