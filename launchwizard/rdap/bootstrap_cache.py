@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from launchwizard.state.atomic import write_text_atomic
-from launchwizard.store.locking import locked
+from launchwizard.state.locking import locked
 
 SCHEMA = "launchwizard.rdap-bootstrap/1"
 DEFAULT_MAX_AGE = timedelta(hours=24)
