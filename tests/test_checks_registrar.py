@@ -508,3 +508,29 @@ async def test_a_cache_that_cannot_be_written_costs_only_a_note(make_sprint: Any
     assert result.status is WARN
     notes = result.evidence["rdap"]["notes"]
     assert any(note.startswith("the bootstrap was not saved for the next run") for note in notes)
+
+
+async def test_delegation_reads_cloudflares_assigned_name_servers_when_a_token_is_stored(
+    make_sprint: Any, lab: Lab
+) -> None:
+    """After a move to Cloudflare the registry still delegates to the old host: the zone's own
+    NS records agree with the registry, but the zone Cloudflare assigned does not."""
+    from launchwizard.demo import cloudflare_zones as lab_zones
+
+    sprint = _sprint(
+        make_sprint,
+        lab,
+        "acme.test",
+        cloudflare={"api_base": lab.cloudflare_api_base, "zone": "cfgood.test"},
+    )
+
+    def lookup(name: str) -> str | None:
+        return lab_zones.TOKEN_GOOD if name == "cloudflare.api_token" else None
+
+    report = await Runner(sprint, select(only=[D]), secret_lookup=lookup).run()
+    result = report.results[0]
+    assert (result.status, result.severity) == (FAIL, Severity.CRITICAL), result.summary
+    assert "Cloudflare's assigned name servers" in result.summary
+    assert all(ns in result.summary for ns in lab_zones.CLOUDFLARE_NS)
+    without_token = await Runner(sprint, select(only=[D])).run()
+    assert without_token.results[0].status is not FAIL, "no token: only the zone's own NS are compared"

@@ -2,7 +2,7 @@
 records and rules, as plain tables (the server in cloudflare_api.py reads nothing else).
 
 Zones (name: what it shows):
-  acme.test        the demo product: Flexible SSL, no rate limit on /login (chat has one)
+  acme.test        the demo product: Flexible SSL, no rate limit on /login (chat has one), DNSSEC off
   cfgood.test      everything right: Full (strict), managed WAF, rate limits on login and chat
   cfweak.test      Full SSL, Always Use HTTPS off, TLS 1.0, development mode on, security level
                    essentially off, the managed ruleset switched off, a grey-cloud www, an
@@ -190,6 +190,7 @@ ZONES: tuple[LabZone, ...] = (
         name_servers=OLD_NS,
         settings={**GOOD_SETTINGS, "ssl": "flexible"},
         records=_DEMO_RECORDS,
+        dnssec="disabled",
         firewall=(execute(FREE_MANAGED),),
         ratelimit=(limit("Chat API", '(http.request.uri.path eq "/v1/chat")'),),
     ),
