@@ -207,7 +207,7 @@ def test_custom_templates_cannot_reach_the_environment_or_internals(tmp_path: Pa
         '[domains]\napex = "acme.test"\nhosts = ["www.acme.test"]\n',
         encoding="utf-8",
     )
-    secret = "passphrase-never-in-a-pack-5d1c"
+    secret = "passphrase-never-in-a-pack-5d1c"  # launchwizard:allow (a test value)
     env = {**os.environ, "LAUNCHWIZARD_PASSPHRASE": secret, "LAUNCHWIZARD_SEAL_PASSPHRASE": secret}
     for number, escape in enumerate(ESCAPES):
         templates = tmp_path / f"t{number}"

@@ -56,7 +56,7 @@ TOKEN_NO_WAF = "LabNoWafToken0123456789abcdefghijklmnopq"
 TOKEN_NO_DNS = "LabNoDnsToken0123456789abcdefghijklmnopq"
 TOKEN_NO_SETTINGS = "LabNoSettingsToken0123456789abcdefghijkl"
 TOKEN_ACCOUNT = "LabAccountOwnedToken0123456789abcdefghij"
-TOKEN_CANARY = "lw-canary-cf-5e0b7d2a9c41f836"
+TOKEN_CANARY = "lw-canary-cf-5e0b7d2a9c41f836"  # launchwizard:allow (a made-up lab token)
 """A good token that appears nowhere but here: tests/test_canary.py stores it and searches
 every output and file for it."""
 TOKEN_REVOKED = "LabRevokedToken0123456789abcdefghijklmno"

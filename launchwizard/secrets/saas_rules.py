@@ -654,7 +654,7 @@ DEVTOOLS_MORE: tuple[Rule, ...] = (
         title="PagerDuty API key",
         severity=HIGH,
         keywords=("pagerduty",),
-        value=r"(?:u\+)?[A-Za-z0-9_+-]{20}",
+        value=r"(?:u\+)?(?=[A-Za-z0-9_+-]{0,19}[A-Z])[A-Za-z0-9_+-]{20}",
         words=KEY_WORDS,
         boundary="A-Za-z0-9_+-",
         min_entropy=3.5,
