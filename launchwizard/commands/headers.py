@@ -11,7 +11,6 @@ It never imports textual; the network layer is imported only for a live URL.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -123,6 +122,8 @@ def _offline(path: Path, url: str) -> tuple[Report, str]:
 
 
 def _live(url: str, config: Path | None) -> tuple[Report, str]:
+    import asyncio
+
     return asyncio.run(_grade_live(url, _network(config))), url
 
 

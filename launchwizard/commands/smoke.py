@@ -10,7 +10,6 @@ should not fill .launchwizard/runs/.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def smoke(args: argparse.Namespace) -> int:
+    import asyncio
+
     from launchwizard.checks.registry import select
     from launchwizard.checks.runner import Runner
     from launchwizard.config import load_sprint

@@ -8,7 +8,6 @@ never imports textual; the network layer is imported only when the command runs.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 from typing import TYPE_CHECKING
 
@@ -50,6 +49,8 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
 
 def spf(args: argparse.Namespace) -> int:
     """Validate what cannot be evaluated (one-line errors, exit 2), evaluate, print."""
+    import asyncio
+
     ip, servers, timeout = _validated(args)
     domain = args.domain
     sender = args.sender or f"postmaster@{domain}"
