@@ -36,7 +36,7 @@ from launchwizard.state.statefile import (
 )
 from launchwizard.store.filekeyring import EncryptedFileKeyring
 from launchwizard.store.store import Store, unattended_lookup
-from launchwizard.store.view import SectionView
+from launchwizard.store.view import HandoverDetail, SectionView, handover_details
 
 CAPTURE_BY_STAGE: dict[str, tuple[str, ...]] = {
     "audit": ("registrar", "dns", "hosting"),
@@ -48,21 +48,6 @@ CAPTURE_BY_STAGE: dict[str, tuple[str, ...]] = {
     "handover": ("contacts", "monitors"),
 }
 """Which store sections each stage screen asks the operator to fill in."""
-
-HANDOVER_FIELDS = (
-    "registrar.owner",
-    "dns.owner",
-    "hosting.owner",
-    "email_provider.owner",
-    "llm_provider.owner",
-    "contacts.support_email",
-    "contacts.escalation",
-    "monitors.uptime_urls",
-    "monitors.alert_route",
-    "rollback.steps",
-    "release.notes",
-)
-"""The details a founder cannot operate without; the handover checklist lists the unset ones."""
 
 
 @dataclass(frozen=True)
@@ -221,7 +206,11 @@ class Session:
         self.change_state(lambda state: state.clear_override())
 
     def accept_risk(self, key: str, reason: str, by: str = "") -> None:
-        """Accept one finding ("check:finding") with a reason; the pack lists it."""
+        """Accept one finding ("check:finding") with a reason; the pack lists it. A finding
+        no check reports or honours is refused (InvalidChange), as on the command line."""
+        from launchwizard.checks.acceptance import check_acceptable
+
+        check_acceptable(self.sprint, key)
         self.change_state(lambda state: state.accept_risk(key, reason, by))
 
     def sprint_for_run(self) -> Sprint:
@@ -268,11 +257,16 @@ class Session:
         return [section for section in found if section is not None]
 
     def save_field(self, name: str, value: str, secret: bool = False) -> None:
-        """Save one captured field; an empty value removes it. May block on the keyring."""
+        """Save one captured field; an empty value removes it (a clear one into its history,
+        so it can be restored). May block on the keyring."""
         if value:
             self.store.set(name, value, secret=secret)
         else:
             self.store.delete(name)
+
+    def restore_field(self, name: str) -> str:
+        """Put back a clear field's value from before its last change; returns it."""
+        return self.store.restore(name)
 
     @property
     def needs_passphrase(self) -> bool:
@@ -289,18 +283,14 @@ class Session:
         """How checks read a store secret in the wizard: never by prompting from a worker."""
         return unattended_lookup(self.store)
 
+    def handover_details(self) -> tuple[HandoverDetail, ...]:
+        """The details a founder needs (owners, contacts, runbooks...) and which are captured."""
+        return handover_details(self.store.view())
+
     def missing_for_handover(self) -> list[str]:
         """Every open manual item, unset handover detail and a missing monitor export, as sentences."""
         missing = [f"manual item: {item.title}" for item in MANUAL_ITEMS if self.state.item(item.id).open]
-        view = self.store.view()
-        for name in HANDOVER_FIELDS:
-            section_id = name.split(".", 1)[0]
-            section = view.section(section_id)
-            field = section.field(name) if section else None
-            if field is None or not field.is_set:
-                title = section.title if section else section_id
-                label = field.label if field else name
-                missing.append(f"{title}: {label}")
+        missing += [detail.sentence for detail in self.handover_details() if not detail.captured]
         if not self.state.monitor_exports:
             missing.append(
                 "uptime monitors: not exported (launchwizard monitors export --format gatus --output FILE)"
