@@ -15,6 +15,7 @@ from launchwizard.decision import decide, rank_risks
 from launchwizard.report.pack_views import (
     DiffEntry,
     DiffView,
+    NewestRunView,
     ResultView,
     RiskView,
     RunView,
@@ -137,6 +138,20 @@ def build_run(run: dict[str, Any], evidence_file: str, notes: list[str]) -> RunV
         risks=_risks(run, results_data, anchors, evidence_file),
         counts=_counts(results),
         diff=_diff(run.get("diff"), anchors, evidence_file),
+        newest=_newest(run, len(results)),
+        merged_from=max(1, _int(run.get("merged_from")) or 1),
+    )
+
+
+def _newest(run: dict[str, Any], picture_size: int) -> NewestRunView:
+    """The newest run's own numbers; a plain run document (not merged) is its own newest."""
+    raw = run.get("newest_run")
+    newest = raw if isinstance(raw, dict) else run
+    count = _int(newest.get("results")) if isinstance(raw, dict) else picture_size
+    return NewestRunView(
+        started_at=format_stamp(newest.get("started_at")),
+        duration_ms=_int(newest.get("duration_ms")),
+        results=max(0, count or 0),
     )
 
 
