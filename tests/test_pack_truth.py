@@ -8,16 +8,18 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-
-import tomli_w
+from typing import Any
 
 FINDINGS = ("fail", "error", "warn")
 
 
 def demo_sprint_toml(lab, tmp_path: Path) -> Path:
-    path = tmp_path / "sprint.toml"
-    path.write_text(tomli_w.dumps(lab.demo_sprint()), encoding="utf-8")
-    return path
+    """The demo sprint as `launchwizard demo` writes it: product repository, logs, evaluation set."""
+    from launchwizard.commands.audit import build_product, write_lab_sprint
+
+    sprint = write_lab_sprint(lab, tmp_path)
+    build_product(tmp_path)
+    return sprint.path
 
 
 def test_a_passing_rerun_of_one_check_keeps_every_failure_in_the_pack(lab, tmp_path: Path, run_cli, capsys):
@@ -44,3 +46,22 @@ def test_a_passing_rerun_of_one_check_keeps_every_failure_in_the_pack(lab, tmp_p
     still = changes.split("## Still failing", 1)[1]
     assert sum(1 for line in still.splitlines() if line.startswith("| `")) == len(findings)
     assert f"the newest run gave {len(rerun)} of the {len(full)} results" in changes
+    assert_risk_headings_name_the_problem((tmp_path / "pack" / "risks.md").read_text(encoding="utf-8"), full)
+
+
+def assert_risk_headings_name_the_problem(risks: str, results: list[dict[str, Any]]) -> None:
+    """Every finding's heading says what is wrong (never its check's pass-title), with the
+    check id beside it; the injection and evaluation ones say it in the bot's words."""
+    titles = {r["title"] for r in results}
+    headings = re.findall(r"^### <a id=\"risk-\d+\"></a>\d+\. (.*) \(`([a-z0-9_.]+)`\)$", risks, re.M)
+    assert len(headings) == sum(1 for r in results if r["status"] in FINDINGS)
+    for heading, check in headings:
+        assert heading not in titles, f"{check}: {heading}"
+    by_check = dict((check, heading) for heading, check in reversed(headings))
+    assert by_check["ai.injection"].startswith("The chat bot leaked its system prompt to ")
+    assert by_check["ai.eval"].startswith("The chat bot fails 3 of the customers' 24 prompts (87.5 % pass")
+    assert by_check["tls.expiry"].startswith("Certificate expires in ")
+    assert by_check["edge.headers"].startswith("Security headers grade F")
+    assert by_check["dns.takeover"] == (
+        "legacy.acme.test can be taken over: a CNAME points at an unclaimed Microsoft Azure name"
+    )

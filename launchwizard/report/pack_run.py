@@ -23,7 +23,7 @@ from launchwizard.report.pack_views import (
     StatusCount,
     VerdictView,
 )
-from launchwizard.results import Result
+from launchwizard.results import Result, finding_headline
 from launchwizard.safe.markdown import anchor_id
 from launchwizard.sprint import STAGES
 
@@ -97,6 +97,12 @@ def _int(value: Any) -> int | None:
 
 def _result_view(data: dict[str, Any], anchor: str, evidence_file: str) -> ResultView:
     references = data.get("references")
+    headline = finding_headline(
+        _text(data, "status"),
+        _text(data, "headline"),
+        _text(data, "summary"),
+        _text(data, "title") or _text(data, "check"),
+    )
     return ResultView(
         check=_text(data, "check"),
         stage=_text(data, "stage"),
@@ -111,6 +117,7 @@ def _result_view(data: dict[str, Any], anchor: str, evidence_file: str) -> Resul
         evidence=data.get("evidence") if data.get("evidence") is not None else {},
         anchor=anchor,
         evidence_file=evidence_file,
+        headline=headline,
     )
 
 

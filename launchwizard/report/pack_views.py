@@ -39,6 +39,8 @@ class ResultView:
     evidence: Any
     anchor: str
     evidence_file: str
+    headline: str = ""
+    """What is wrong, for a finding's heading (the check's own, else its summary's first clause)."""
 
     @property
     def link(self) -> str:

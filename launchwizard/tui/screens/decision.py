@@ -27,9 +27,9 @@ RISK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("#", "rank"),
     ("Status", "status"),
     ("Severity", "severity"),
+    ("Problem", "problem"),
     ("Check", "check"),
     ("Target", "target"),
-    ("Summary", "summary"),
 )
 """(label, key) of each column of the risk table."""
 
@@ -61,9 +61,9 @@ def risk_cells(rank: int, result: Result) -> tuple[object, ...]:
         cell(str(rank)),
         cell(status_words(result.status)),
         cell(str(result.severity)),
+        cell(result.problem),
         cell(result.check),
         cell(result.target),
-        cell(result.summary),
     )
 
 

@@ -40,8 +40,8 @@ def risks_text(session: Session) -> Text:
         return text
     for result in risks:
         text.append_text(result_label(result.status))
-        text.append(f" {result.severity} {result.check} on {safe_text(result.target)}\n", style="bold")
-        text.append(f"  {safe_text(result.summary)}\n")
+        text.append(f" {safe_text(result.problem)}\n", style="bold")
+        text.append(f"  {result.severity} · {result.check} on {safe_text(result.target)}\n")
     return text
 
 
