@@ -76,7 +76,7 @@ def _attempt_text(attempt: dict[str, Any]) -> str:
 
 
 def _text(routes: list[dict[str, Any]], summary: str) -> str:
-    lines = ["launchwizard smoke test"]
+    lines = ["launchwizard smoke: the post-deploy smoke test"]
     for route in routes:
         tries = ", ".join(_attempt_text(a) for a in route["attempts"])
         lines.append(

@@ -64,7 +64,7 @@ def render_gatus(client: str, plan: list[Monitor]) -> str:
         "# consecutive failures. Each endpoint alerts after failure-threshold failures in a row:",
         *(f"#   {line}" for line in detection_lines(plan)),
         f"# Set {ALERT_ENV} in Gatus's environment to the Slack-compatible webhook",
-        "# (launchwizard store get monitors.alert_webhook --reveal); it is not written here.",
+        "# (launchwizard store get monitors.alert_webhook); it is not written here.",
         "# p95 latency and error rate are not per-check metrics: use the k6 export for them.",
         "# Two regions: Gatus checks from where it runs, so run this same file on two Gatus instances",
         "# in different regions (a small VM or container in each, both with the webhook variable set).",

@@ -48,7 +48,7 @@ def render_kuma(client: str, plan: list[Monitor]) -> str:
         "",
         "Uptime Kuma has no importable configuration: add each monitor below with these values",
         "(Add New Monitor), and a Slack notification whose webhook URL is in the store",
-        "(`launchwizard store get monitors.alert_webhook --reveal`).",
+        "(`launchwizard store get monitors.alert_webhook`).",
         "",
     ]
     for monitor in plan:

@@ -185,7 +185,7 @@ def finding_rows(findings: Any) -> list[str] | None:
         rows.append([str(item.get("severity", "")).upper(), item["rule"], place, item["redacted"], note])
     lines = table_lines(rows)
     if len(findings) > MAX_FINDING_ROWS:
-        lines.append(f"… and {len(findings) - MAX_FINDING_ROWS} more (launchwizard secrets lists them all)")
+        lines.append(f"… and {len(findings) - MAX_FINDING_ROWS} more (`launchwizard secrets` lists them all)")
     return lines
 
 
@@ -205,7 +205,7 @@ def site_lines(sites: Any) -> list[str] | None:
         lines.append(f"        {_cell(item['code'])}")
         lines.append(f"        fix: {item.get('fix', '')}")
     if len(sites) > MAX_FINDING_ROWS:
-        lines.append(f"… and {len(sites) - MAX_FINDING_ROWS} more (launchwizard code lists them all)")
+        lines.append(f"… and {len(sites) - MAX_FINDING_ROWS} more (`launchwizard code` lists them all)")
     return lines
 
 
