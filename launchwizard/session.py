@@ -58,7 +58,10 @@ class StageCounts:
     warned: int = 0
     failed: int = 0
     errored: int = 0
+    not_run: int = 0
+    """Checks on a target with no result yet (skipped ones count as run)."""
     todo: int = 0
+    """Manual items still open."""
 
 
 class Session:
@@ -175,6 +178,7 @@ class Session:
             warned=statuses.count(Status.WARN),
             failed=statuses.count(Status.FAIL),
             errored=statuses.count(Status.ERROR),
+            not_run=sum(1 for unit in self.units_for(stage_id) if self.result_for(unit) is None),
             todo=sum(1 for item in self.items_for(stage_id) if self.state.item(item.id).open),
         )
 

@@ -20,7 +20,7 @@ from launchwizard.state.model import SPRINT_HOURS, InvalidChange, ItemState, Spr
 from launchwizard.state.runs import current_results
 from launchwizard.state.statefile import load_state, update_state
 
-ITEM_MARKS = {"todo": "○ TODO  ", "done": "✓ DONE  ", "na": "- N/A   ", "waived": "~ WAIVED"}
+ITEM_MARKS = {"todo": "☐ TODO  ", "done": "✓ DONE  ", "na": "- N/A   ", "waived": "~ WAIVED"}
 
 
 def _load(config: Path) -> tuple[Sprint, SprintState]:

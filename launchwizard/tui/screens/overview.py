@@ -18,18 +18,27 @@ from launchwizard.decision import Decision
 from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session, StageCounts
 from launchwizard.sprint import STAGES
-from launchwizard.tui.status import STAGE_LOOK, result_label, verdict_label
+from launchwizard.tui.navigation import navigation_bindings
+from launchwizard.tui.status import result_label, verdict_label
 from launchwizard.tui.widgets.clock import SprintClock
 
 TOP_RISKS = 5
 COUNT_COLUMNS = (
-    ("passed", "✓pass"),
-    ("warned", "!warn"),
-    ("failed", "✗fail"),
-    ("errored", "?error"),
-    ("todo", "○todo"),
+    ("passed", "✓\npass"),
+    ("warned", "!\nwarn"),
+    ("failed", "✗\nfail"),
+    ("errored", "?\nerror"),
+    ("not_run", "○\nnot run"),
+    ("todo", "☐ items\nto do"),
 )
-"""Count columns; symbol and word share one header so the table fits 80 columns."""
+"""The checks of each stage by status (not run included, so a stage nothing ran in never
+reads as clean), then its manual items still to do; symbol and word in each header, the
+same symbols as every other screen, and the table fits 80 columns."""
+
+
+def count_cell(count: int) -> Text:
+    """A count, right-aligned; none is a dim dot, so the counts that matter stand out."""
+    return Text(str(count), justify="right") if count else Text("·", style="dim", justify="right")
 
 
 def risks_text(session: Session) -> Text:
@@ -60,7 +69,7 @@ def decision_text(session: Session) -> Text:
         text.append_text(verdict_label(rule.verdict))
         text.append("\n")
     elif rule is None:
-        text.append("○ NOT DECIDED: run the quick audit (stage 1) first.\n")
+        text.append("– NOT DECIDED: run the quick audit (stage 1) first.\n")
         return text
     else:
         text.append_text(verdict_label(rule.verdict))
@@ -75,7 +84,7 @@ def decision_text(session: Session) -> Text:
 class OverviewScreen(Screen[None]):
     """Where the sprint stands; Enter (or a click) on a stage opens it."""
 
-    BINDINGS = [Binding("enter", "open_stage", "Open stage", id="open-stage")]
+    BINDINGS = [*navigation_bindings(), Binding("enter", "open_stage", "Open stage", id="open-stage")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
@@ -84,20 +93,19 @@ class OverviewScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         yield SprintClock(lambda: self.session.state, self.app.now, id="clock")  # type: ignore[attr-defined]
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="stages")
+        yield DataTable(cursor_type="row", zebra_stripes=True, header_height=2, id="stages")
         with Horizontal(id="overview-bottom"):
             with VerticalScroll(id="risks-pane"):
                 yield Static(id="risks")
             with VerticalScroll(id="decision-pane"):
                 yield Static(id="decision")
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#stages", DataTable)
-        table.add_column("Stage", key="stage")
-        table.add_column("State", key="state")
+        table.add_column("\nStage", key="stage")
         for key, label in COUNT_COLUMNS:
-            table.add_column(label, key=key)
+            table.add_column(Text(label, justify="right"), key=key)
         self.show_sprint()
 
     def on_state_reloaded(self) -> None:
@@ -119,10 +127,8 @@ class OverviewScreen(Screen[None]):
         table.clear()
         for number, stage in enumerate(STAGES, 1):
             counts: StageCounts = self.session.stage_counts(stage.id)
-            state = self.session.state.stages.get(stage.id)
-            look = STAGE_LOOK.get(state.status if state else "not-started", "")
-            cells = [Text(str(getattr(counts, key)), justify="right") for key, _ in COUNT_COLUMNS]
-            table.add_row(Text(f"{number} {stage.title}"), Text(look), *cells, key=stage.id)
+            cells = [count_cell(getattr(counts, key)) for key, _ in COUNT_COLUMNS]
+            table.add_row(Text(f"{number} {stage.title}"), *cells, key=stage.id)
         table.move_cursor(row=max(0, min(row, table.row_count - 1)))
 
     @on(DataTable.RowSelected, "#stages")

@@ -97,7 +97,7 @@ class SetupScreen(Screen[Session]):
             for spec in FIELDS:
                 yield from self._field(spec)
             yield Static("", id="setup-status", markup=False, classes="-empty")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _field(self, spec: FieldSpec) -> ComposeResult:
         with Horizontal(classes="field-row"):

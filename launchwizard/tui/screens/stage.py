@@ -24,6 +24,7 @@ from launchwizard.sprint import STAGES
 from launchwizard.tui.checkrun import run_units
 from launchwizard.tui.messages import CheckFinished, CheckStarted, RunFailed, RunFinished
 from launchwizard.tui.modals import AcceptRiskModal, ItemChange, ItemModal, MessagePathModal
+from launchwizard.tui.navigation import navigation_bindings
 from launchwizard.tui.widgets.capture import CaptureForm
 from launchwizard.tui.widgets.checklist import ChecklistTable, backing
 from launchwizard.tui.widgets.evidence import copyable_record, unit_finding
@@ -34,9 +35,10 @@ class StageScreen(Screen[None]):
     """The stage `stage_id`: its checks, its manual items and what it captures."""
 
     BINDINGS = [
-        Binding("r", "run_stage", "Run stage", id="run-stage", tooltip="Run every check of this stage"),
+        *navigation_bindings(),
+        Binding("r", "run_stage", "Run", id="run-stage", tooltip="Run every check of this stage"),
         Binding("x", "rerun_check", "Re-run", id="rerun-check", tooltip="Run the selected row again"),
-        Binding("m", "mark_item", "Mark item", id="mark-item", tooltip="Done, N/A or waive a manual item"),
+        Binding("m", "mark_item", "Mark", id="mark-item", tooltip="Done, N/A or waive a manual item"),
         Binding(
             "y",
             "copy_record",
@@ -98,7 +100,7 @@ class StageScreen(Screen[None]):
                 yield ChecklistTable(id="items")
                 yield Static(id="item-detail")
             yield TabPane("Capture", id="capture")
-        yield Footer()
+        yield Footer(compact=True)
 
     def _first_tab(self) -> str:
         """Open where the stage has work: its checks, else its checklist, else its form."""

@@ -15,12 +15,13 @@ from rich.text import Text
 
 from launchwizard.checks.base import CheckSpec
 from launchwizard.checks.runner import Unit
-from launchwizard.results import Result
+from launchwizard.results import Result, Status
 from launchwizard.safe.terminal import safe_text
 from launchwizard.tui.status import result_label
 from launchwizard.tui.widgets.latency import percentile_bars
 
 INDENT = "  "
+FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.WARN)
 RECORD_KEYS = ("record", "parsed", "suggested_record", "publish_at")
 """Evidence keys shown in their own sections (email records), not in the Evidence list."""
 FINDINGS_KEY = "findings"
@@ -289,7 +290,7 @@ def finding_text(spec: CheckSpec, unit_target: str, result: Result | None) -> Te
     text = Text()
     text.append_text(result_label(result.status if result else "not-run"))
     text.append(f"  {spec.id} on {safe_text(unit_target)}", style="bold")
-    text.append(f"  ({(result.severity if result else spec.severity)} severity)\n")
+    text.append(f"  ({spec.severity} severity{_finding_severity(spec, result)})\n")
     text.append(spec.title + "\n", style="italic")
     if result is None:
         text.append("\nNot run yet: run the stage, or re-run just this check (keys in the footer).\n")
@@ -356,6 +357,14 @@ def _tables(text: Text, evidence: dict[str, Any]) -> tuple[str, ...]:
     if paste:
         _section(text, "Headers to paste", paste)
     return tuple(shown)
+
+
+def _finding_severity(spec: CheckSpec, result: Result | None) -> str:
+    """A finding rated apart from its check (an expired certificate is critical where the
+    check is high) says so beside the check's severity, which never changes with a result."""
+    if result is None or result.status not in FINDING_STATUSES or result.severity == spec.severity:
+        return ""
+    return f"; this finding: {result.severity}"
 
 
 def unit_finding(unit: Unit, result: Result | None) -> Text:
