@@ -34,7 +34,6 @@ from launchwizard.state.statefile import (
     state_signature,
     update_state,
 )
-from launchwizard.store.filekeyring import EncryptedFileKeyring
 from launchwizard.store.store import Store, unattended_lookup
 from launchwizard.store.view import HandoverDetail, SectionView, handover_details
 
@@ -275,10 +274,14 @@ class Session:
     @property
     def needs_passphrase(self) -> bool:
         """True when saving a secret would ask for the keyring passphrase on a terminal."""
+        from launchwizard.store.filekeyring import EncryptedFileKeyring
+
         backend = self.store.backend
         return isinstance(backend, EncryptedFileKeyring) and backend.asks_for_passphrase
 
     def use_passphrase(self, passphrase: str) -> None:
+        from launchwizard.store.filekeyring import EncryptedFileKeyring
+
         backend = self.store.backend
         if isinstance(backend, EncryptedFileKeyring):
             backend.use_passphrase(lambda confirm: passphrase)

@@ -15,8 +15,7 @@ from test_trust_screen import painted
 from test_tui_snapshots import make_app, settle
 from textual.app import App
 from textual.geometry import Region
-from textual.widgets import Button, Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets import Button
 
 from launchwizard.checks.registry import REGISTRY
 from launchwizard.results import Result, Severity, Status
@@ -26,6 +25,7 @@ from launchwizard.tui.dialog import Dialog
 from launchwizard.tui.modals import AcceptRiskModal, ItemModal, MessagePathModal, PassphraseModal
 from launchwizard.tui.preferences import preferences_path
 from launchwizard.tui.screens.override import OverrideModal
+from launchwizard.tui.widgets.keybar import KeyBar
 from launchwizard.tui.widgets.results import ResultsTable
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 36), id="120x36")]
@@ -156,9 +156,11 @@ def _result() -> dict[str, Any]:
 
 
 def footer_keys(app: Any) -> dict[str, Region]:
-    """The footer's keys shown at the moment, with where they are painted."""
-    footer = app.screen.query_one(Footer)
-    return {key.key: key.region for key in footer.query(FooterKey) if key.region.width}
+    """The keys the bottom line shows at the moment, with where they are painted."""
+    bar = app.screen.query_one(KeyBar)
+    return {
+        item.key: Region(bar.region.x + start, bar.region.y, end - start, 1) for start, end, item in bar.spans
+    }
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -184,7 +186,7 @@ async def test_the_footer_keeps_the_navigation_keys(
             await pilot.press(*keys)
             await settle(pilot)
         shown = footer_keys(app)
-        footer = app.screen.query_one(Footer).region
+        footer = app.screen.query_one(KeyBar).region
         for key in ("o", "1", "d", "h"):
             assert key in shown and inside(shown[key], footer), f"{key} is not in the footer: {sorted(shown)}"
         assert "1-7 Stages" in painted(app)

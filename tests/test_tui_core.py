@@ -26,6 +26,7 @@ from launchwizard.tui.screens.overview import OverviewScreen
 from launchwizard.tui.screens.stage import StageScreen
 from launchwizard.tui.widgets.capture_field import FieldValue
 from launchwizard.tui.widgets.results import ResultsTable
+from launchwizard.tui.widgets.stages import StageTable
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SIZE = (100, 30)
@@ -97,9 +98,9 @@ async def test_overview_before_and_after_the_audit(sprint: Sprint, tmp_path: Pat
         assert isinstance(overview, OverviewScreen)
         assert "– not started" in plain(overview.query_one("#clock", Static))
         assert "NOT DECIDED" in plain(overview.query_one("#decision", Static))
-        stages = overview.query_one("#stages", DataTable)
+        stages = overview.query_one(StageTable)
         assert stages.row_count == 7
-        assert cell(stages, "audit", "not_run") == "21" and cell(stages, "audit", "failed") == "·"
+        assert stages.cell("audit", "not_run") == "21" and stages.cell("audit", "failed") == "·"
         await pilot.press("enter")
         assert isinstance(app.screen, StageScreen) and app.screen.stage.id == "audit"
         await run_stage(app, pilot)
@@ -108,9 +109,9 @@ async def test_overview_before_and_after_the_audit(sprint: Sprint, tmp_path: Pat
         clock = plain(overview.query_one("#clock", Static))
         assert "started 2026-11-25 12:00 UTC, 0 h 00 min in (hour 0 of 48)" in clock
         assert "Phase audit (hours 0–8)" in clock
-        assert cell(stages, "audit", "not_run") == "·"
-        assert int(cell(stages, "audit", "failed")) >= 2
-        assert int(cell(stages, "audit", "errored")) >= 1
+        assert stages.cell("audit", "not_run") == "·"
+        assert int(stages.cell("audit", "failed")) >= 2
+        assert int(stages.cell("audit", "errored")) >= 1
         decision = plain(overview.query_one("#decision", Static))
         assert "DELAY 24 HOURS" in decision or "FIX FIRST" in decision
         assert "tls.expiry on expiring.lab.test" in decision

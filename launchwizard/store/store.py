@@ -14,11 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from keyring.backend import KeyringBackend
-from keyring.errors import KeyringError, PasswordDeleteError
-
 from launchwizard.state.locking import locked
-from launchwizard.store.backend import choose_keyring, describe
 from launchwizard.store.catalog import (
     RENAMED,
     SectionSpec,
@@ -35,6 +31,8 @@ from launchwizard.store.storefile import STORE_FILE, StoreDocument, load_documen
 from launchwizard.store.view import FieldView, SectionView, StoreView
 
 if TYPE_CHECKING:
+    from keyring.backend import KeyringBackend
+
     from launchwizard.config import Sprint
 
 
@@ -56,19 +54,32 @@ class Store:
     """Captured details of one sprint; see the module docstring."""
 
     def __init__(
-        self, state_dir: Path, service: str, backend: KeyringBackend, environments: tuple[str, ...] = ()
+        self,
+        state_dir: Path,
+        service: str,
+        backend: KeyringBackend | None = None,
+        environments: tuple[str, ...] = (),
     ) -> None:
         self.state_dir = state_dir
         self.service = service
-        self.backend = backend
+        self._backend = backend
+        """The keyring; None until a secret is first touched, then the one `choose_keyring`
+        picks (probing the OS keyrings costs a tenth of a second that listing never needs)."""
         self.sections = sections_for(environments)
         """The catalog of this sprint: the env section asks about each of its environments."""
 
     @classmethod
     def for_sprint(cls, sprint: Sprint, backend: KeyringBackend | None = None) -> Store:
-        """The sprint's store, in its .launchwizard/ with the chosen keyring."""
-        environments = tuple(sprint.environments)
-        return cls(sprint.state_dir, service_for(sprint.apex), backend or choose_keyring(), environments)
+        """The sprint's store, in its .launchwizard/ with the keyring chosen when first needed."""
+        return cls(sprint.state_dir, service_for(sprint.apex), backend, tuple(sprint.environments))
+
+    @property
+    def backend(self) -> KeyringBackend:
+        if self._backend is None:
+            from launchwizard.store.backend import choose_keyring
+
+            self._backend = choose_keyring()
+        return self._backend
 
     @property
     def path(self) -> Path:
@@ -77,6 +88,8 @@ class Store:
     @property
     def location(self) -> str:
         """Where this store's secrets live, in words (no values)."""
+        from launchwizard.store.backend import describe
+
         return describe(self.backend, self.service)
 
     def is_secret(self, name: str) -> bool:
@@ -233,12 +246,16 @@ class Store:
         return StoreError(f"{name} was not {action}: the keyring ({self.location}) refused: {exc}")
 
     def _keyring_set(self, name: str, value: str) -> None:
+        from keyring.errors import KeyringError
+
         try:
             self.backend.set_password(self.service, name, value)
         except KeyringError as exc:
             raise self._refused(name, "saved", exc) from None
 
     def _keyring_get(self, name: str) -> str | None:
+        from keyring.errors import KeyringError
+
         try:
             return self.backend.get_password(self.service, name)
         except KeyringError as exc:
@@ -246,6 +263,8 @@ class Store:
 
     def _keyring_delete(self, name: str) -> None:
         """Remove from the keyring; already gone is fine, the index is what is corrected."""
+        from keyring.errors import KeyringError, PasswordDeleteError
+
         try:
             self.backend.delete_password(self.service, name)
         except PasswordDeleteError as exc:

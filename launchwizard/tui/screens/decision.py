@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from launchwizard.decision import AWAITING_AUDIT, Decision
 from launchwizard.errors import UserError
@@ -23,6 +23,8 @@ from launchwizard.state.model import Override
 from launchwizard.tui.navigation import navigation_bindings
 from launchwizard.tui.screens.labels import cell, result_detail, stamp, status_words, verdict_words
 from launchwizard.tui.screens.override import OverrideModal
+from launchwizard.tui.widgets.keybar import KeyBar
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 RISK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("#", "rank"),
@@ -108,7 +110,7 @@ class DecisionScreen(Screen[None]):
         """The ranked risks as last shown; row keys are indexes into it."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="verdicts"):
             yield Static("", id="rule-verdict", classes="verdict", markup=False)
             yield Static("", id="override-verdict", classes="verdict", markup=False)
@@ -117,7 +119,7 @@ class DecisionScreen(Screen[None]):
         yield DataTable(id="risks", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="risk-detail"):
             yield Static("", id="risk-detail-text", markup=False)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#rule-verdict").border_title = "Rule's verdict"

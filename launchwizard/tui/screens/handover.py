@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from launchwizard.errors import UserError
@@ -27,6 +27,8 @@ from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session
 from launchwizard.store.view import HandoverDetail
 from launchwizard.tui.navigation import navigation_bindings
+from launchwizard.tui.widgets.keybar import KeyBar
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 
 def details_line(details: tuple[HandoverDetail, ...]) -> str:
@@ -93,7 +95,7 @@ class HandoverScreen(Screen[None]):
         """Counts preview requests, so a slow render that finishes late is ignored."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="checklist"):
             yield Static("", id="checklist-text", markup=False)
         yield Static("", id="handover-status", markup=False, classes="-empty")
@@ -102,7 +104,7 @@ class HandoverScreen(Screen[None]):
             with VerticalScroll(id="preview"):
                 yield Static("", id="preview-error", markup=False, classes="-empty")
                 yield Markdown("", id="preview-text")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#pack-files").border_title = "Pack files"

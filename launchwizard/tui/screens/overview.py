@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Static
 
 from launchwizard.decision import Decision
 from launchwizard.safe.terminal import safe_text
@@ -21,6 +21,9 @@ from launchwizard.sprint import STAGES
 from launchwizard.tui.navigation import navigation_bindings
 from launchwizard.tui.status import result_label, verdict_label
 from launchwizard.tui.widgets.clock import SprintClock
+from launchwizard.tui.widgets.keybar import KeyBar
+from launchwizard.tui.widgets.stages import StageRow, StageTable
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 TOP_RISKS = 5
 COUNT_COLUMNS = (
@@ -36,9 +39,9 @@ reads as clean), then its manual items still to do; symbol and word in each head
 same symbols as every other screen, and the table fits 80 columns."""
 
 
-def count_cell(count: int) -> Text:
-    """A count, right-aligned; none is a dim dot, so the counts that matter stand out."""
-    return Text(str(count), justify="right") if count else Text("·", style="dim", justify="right")
+def count_cell(count: int) -> str:
+    """A count; none is a dot, so the counts that matter stand out."""
+    return str(count) if count else "·"
 
 
 def risks_text(session: Session) -> Text:
@@ -91,27 +94,21 @@ class OverviewScreen(Screen[None]):
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield SprintClock(lambda: self.session.state, self.app.now, id="clock")  # type: ignore[attr-defined]
-        yield DataTable(cursor_type="row", zebra_stripes=True, header_height=2, id="stages")
+        yield StageTable(COUNT_COLUMNS, id="stages")
         with Horizontal(id="overview-bottom"):
             with VerticalScroll(id="risks-pane"):
                 yield Static(id="risks")
             with VerticalScroll(id="decision-pane"):
                 yield Static(id="decision")
-        yield Footer(compact=True)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#stages", DataTable)
-        table.add_column("\nStage", key="stage")
-        for key, label in COUNT_COLUMNS:
-            table.add_column(Text(label, justify="right"), key=key)
-        self.show_sprint()
+        yield KeyBar()
 
     def on_state_reloaded(self) -> None:
         self.on_screen_resume()
 
     def on_screen_resume(self) -> None:
+        """Drawn each time the screen is shown, the first time included."""
         self.show_sprint()
 
     def show_sprint(self) -> None:
@@ -122,18 +119,19 @@ class OverviewScreen(Screen[None]):
         self.query_one("#decision", Static).update(decision_text(self.session))
 
     def _show_stages(self) -> None:
-        table = self.query_one("#stages", DataTable)
-        row = table.cursor_row
-        table.clear()
+        rows = []
         for number, stage in enumerate(STAGES, 1):
             counts: StageCounts = self.session.stage_counts(stage.id)
-            cells = [count_cell(getattr(counts, key)) for key, _ in COUNT_COLUMNS]
-            table.add_row(Text(f"{number} {stage.title}"), *cells, key=stage.id)
-        table.move_cursor(row=max(0, min(row, table.row_count - 1)))
+            cells = tuple(count_cell(getattr(counts, key)) for key, _ in COUNT_COLUMNS)
+            rows.append(StageRow(stage.id, f"{number} {stage.title}", cells))
+        self.query_one(StageTable).show(tuple(rows))
 
-    @on(DataTable.RowSelected, "#stages")
+    @on(StageTable.Chosen)
+    def _stage_clicked(self, event: StageTable.Chosen) -> None:
+        self.app.action_show(f"stage:{event.stage_id}")  # type: ignore[attr-defined]
+
     def action_open_stage(self) -> None:
-        """Open the stage under the cursor (Enter, a click, or the remapped key)."""
-        table = self.query_one("#stages", DataTable)
-        stage_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.app.action_show(f"stage:{stage_id}")  # type: ignore[attr-defined]
+        """Open the stage under the cursor (Enter, or the remapped key)."""
+        stage_id = self.query_one(StageTable).cursor_stage
+        if stage_id is not None:
+            self.app.action_show(f"stage:{stage_id}")  # type: ignore[attr-defined]

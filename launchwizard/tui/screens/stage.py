@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from launchwizard.checks.runner import Unit
@@ -28,7 +28,9 @@ from launchwizard.tui.navigation import navigation_bindings
 from launchwizard.tui.widgets.capture import CaptureForm
 from launchwizard.tui.widgets.checklist import ChecklistTable, backing
 from launchwizard.tui.widgets.evidence import copyable_record, unit_finding
+from launchwizard.tui.widgets.keybar import KeyBar
 from launchwizard.tui.widgets.results import ResultsTable, row_key
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 
 class StageScreen(Screen[None]):
@@ -84,7 +86,7 @@ class StageScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         number = next(n for n, s in enumerate(STAGES, 1) if s.id == self.stage.id)
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="stage-bar"):
             heading = Text(f"Stage {number}/{len(STAGES)} · {self.stage.title}", style="bold")
             heading.append(f" · {self.stage.purpose}", style="italic")
@@ -100,7 +102,7 @@ class StageScreen(Screen[None]):
                 yield ChecklistTable(id="items")
                 yield Static(id="item-detail")
             yield TabPane("Capture", id="capture")
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def _first_tab(self) -> str:
         """Open where the stage has work: its checks, else its checklist, else its form."""

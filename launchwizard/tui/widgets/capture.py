@@ -27,7 +27,6 @@ from textual.widgets import Input, Label, Static, TextArea
 from launchwizard.errors import UserError
 from launchwizard.session import Session
 from launchwizard.store.errors import NoPassphrase, WrongPassphrase
-from launchwizard.store.filekeyring import EncryptedFileKeyring
 from launchwizard.store.view import FieldView, SectionView
 from launchwizard.tui.messages import FieldSaved
 from launchwizard.tui.widgets.capture_field import (
@@ -264,6 +263,7 @@ class CaptureForm(VerticalScroll):
             return
         self._secret_in_flight = True
         if self.session.needs_passphrase or self._ask_passphrase:
+            from launchwizard.store.filekeyring import EncryptedFileKeyring
             from launchwizard.tui.modals import PassphraseModal
 
             backend = self.session.store.backend
