@@ -12,10 +12,11 @@ else it holds, and writes it privately and atomically.
 from __future__ import annotations
 
 import os
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from launchwizard.config.errors import ConfigError
+from launchwizard.config.load import parse_toml_text
 from launchwizard.errors import UserError
 from launchwizard.safe.files import KIB, read_capped
 
@@ -48,9 +49,9 @@ def _read(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ValueError(f"was not read: {getattr(exc, 'strerror', None) or exc}") from None
     try:
-        return tomllib.loads(data)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(f"is not valid TOML: {exc}") from None
+        return parse_toml_text(path, data)
+    except ConfigError as exc:
+        raise ValueError(f"is not valid TOML: {exc.message}") from None
 
 
 def load_theme(path: Path) -> tuple[str | None, str | None]:
