@@ -1,8 +1,14 @@
 """Benchmark: how fast the wizard paints, and whether running checks ever freezes it.
 
-1. First paint: `launchwizard demo` is started in a pseudo-terminal (100x30) with a fresh
-   demo directory; the app writes the time of its first painted sprint screen and quits.
-   Printed: launch-to-paint, median of 5 (target < 1 s). Includes the lab's start.
+1. First paint, side by side: `launchwizard SPRINT_TOML` (a sprint with a saved run of one
+   result per check, so the overview has risks and a decision to draw) and a Textual
+   hello-world app, each started in a pseudo-terminal (100x30) as a user starts it, turn
+   about, 9 times each after one start of each to warm the bytecode cache (as any second
+   start is, PYTHONDONTWRITEBYTECODE notwithstanding); each app writes the time of its first
+   paint and quits.
+   Printed: both medians and their ratio (target: the wizard within 1.5x the hello-world).
+   Then `launchwizard demo` with a fresh demo directory (it also waits for the lab to serve),
+   median of 5 (target < 1 s).
 2. Event-loop stall: the wizard runs the audit of 7 lab hosts (43 checks, 50 ms added to
    every lab response; the lab is its own process, as in the demo) while a 10 ms timer on
    the UI loop measures how late it fires, from the moment the run starts until its
@@ -52,11 +58,34 @@ STALL_HOSTS = [
 ]
 
 
-def first_paint_seconds(workdir: Path) -> float:
-    """Launch `launchwizard demo` in a pty and wait for the app's first-paint note."""
+HELLO_WORLD = """
+import os, time
+from pathlib import Path
+from textual.app import App
+from textual.widgets import Static
+
+class Hello(App):
+    def compose(self):
+        yield Static("Hello, world")
+
+    def on_mount(self):
+        self.call_after_refresh(self.painted)
+
+    def painted(self):
+        Path(os.environ["{marker}"]).write_text(repr(time.time()))
+        self.exit()
+
+Hello().run()
+"""
+"""The yardstick: the smallest Textual app, started and timed exactly as the wizard is."""
+
+
+def first_paint_seconds(workdir: Path, command: list[str] | None = None) -> float:
+    """Launch a command (default `launchwizard demo`) in a pty and wait for its first-paint note."""
     marker = workdir / "painted"
+    marker.unlink(missing_ok=True)
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
         FIRST_PAINT_ENV: str(marker),
         "TERM": "xterm-256color",
         "LAUNCHWIZARD_PASSPHRASE": "x",
@@ -65,7 +94,7 @@ def first_paint_seconds(workdir: Path) -> float:
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
     started = time.time()
     process = subprocess.Popen(
-        [sys.executable, "-m", "launchwizard", "demo", "--dir", str(workdir / "demo")],
+        command or [sys.executable, "-m", "launchwizard", "demo", "--dir", str(workdir / "demo")],
         stdin=child,
         stdout=child,
         stderr=child,
@@ -119,8 +148,64 @@ async def worst_stall_ms(network: dict[str, Any], workdir: Path) -> tuple[float,
     return max(lateness) * 1000, units
 
 
+def bench_sprint(directory: Path) -> Path:
+    """A sprint with a saved run holding one result per check (failures among them), as the
+    wizard opens on after a first audit."""
+    from launchwizard.checks.registry import REGISTRY
+    from launchwizard.state.runs import SCHEMA, save_run
+
+    path = directory / "sprint.toml"
+    hosts = ["acme.test", "www.acme.test", "app.acme.test", "api.acme.test"]
+    document = {
+        "sprint": {"client": "Bench", "canonical": "https://www.acme.test/"},
+        "domains": {"apex": "acme.test", "hosts": hosts},
+    }
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    statuses = ("pass", "fail", "warn", "pass", "error")
+    results = [
+        {
+            "check": spec.id,
+            "stage": spec.stage,
+            "target": "acme.test",
+            "status": statuses[n % len(statuses)],
+            "severity": str(spec.severity),
+            "title": spec.title,
+            "summary": f"{spec.id}: what was seen",
+            "evidence": {},
+            "fix": "",
+            "references": [],
+            "duration_ms": 1,
+        }
+        for n, spec in enumerate(REGISTRY)
+    ]
+    save_run(
+        load_sprint(path).state_dir,
+        {"schema": SCHEMA, "started_at": "2026-11-25T09:00:00+00:00", "results": results},
+    )
+    return path
+
+
+def side_by_side(workdir: Path, rounds: int = 9) -> tuple[float, float]:
+    """Medians of the wizard's and the hello-world's first paint, measured in turn."""
+    sprint = bench_sprint(workdir)
+    hello = workdir / "hello.py"
+    hello.write_text(HELLO_WORLD.replace("{marker}", FIRST_PAINT_ENV), encoding="utf-8")
+    wizard_times, hello_times = [], []
+    for command in ([sys.executable, "-m", "launchwizard", str(sprint)], [sys.executable, str(hello)]):
+        first_paint_seconds(workdir, command)
+    for _ in range(rounds):
+        wizard_times.append(first_paint_seconds(workdir, [sys.executable, "-m", "launchwizard", str(sprint)]))
+        hello_times.append(first_paint_seconds(workdir, [sys.executable, str(hello)]))
+    return statistics.median(wizard_times), statistics.median(hello_times)
+
+
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
+        wizard, hello = side_by_side(Path(tmp))
+        print(
+            f"first paint: wizard {wizard:.2f} s, Textual hello-world {hello:.2f} s, "
+            f"ratio {wizard / hello:.2f}x (median of 9 each, in turn; target <= 1.5x)"
+        )
         paints = []
         for attempt in range(5):
             workdir = Path(tmp) / f"paint-{attempt}"

@@ -36,9 +36,8 @@ from launchwizard.state.statefile import (
     state_signature,
     update_state,
 )
-from launchwizard.store.filekeyring import EncryptedFileKeyring
 from launchwizard.store.store import Store, unattended_lookup
-from launchwizard.store.view import SectionView
+from launchwizard.store.view import HandoverDetail, SectionView, handover_details
 
 CAPTURE_BY_STAGE: dict[str, tuple[str, ...]] = {
     "audit": ("registrar", "dns", "hosting"),
@@ -51,21 +50,6 @@ CAPTURE_BY_STAGE: dict[str, tuple[str, ...]] = {
 }
 """Which store sections each stage screen asks the operator to fill in."""
 
-HANDOVER_FIELDS = (
-    "registrar.owner",
-    "dns.owner",
-    "hosting.owner",
-    "email_provider.owner",
-    "llm_provider.owner",
-    "contacts.support_email",
-    "contacts.escalation",
-    "monitors.uptime_urls",
-    "monitors.alert_route",
-    "rollback.steps",
-    "release.notes",
-)
-"""The details a founder cannot operate without; the handover checklist lists the unset ones."""
-
 
 @dataclass(frozen=True)
 class StageCounts:
@@ -75,7 +59,10 @@ class StageCounts:
     warned: int = 0
     failed: int = 0
     errored: int = 0
+    not_run: int = 0
+    """Checks on a target with no result yet (skipped ones count as run)."""
     todo: int = 0
+    """Manual items still open."""
 
 
 class Session:
@@ -194,6 +181,7 @@ class Session:
             warned=statuses.count(Status.WARN),
             failed=statuses.count(Status.FAIL),
             errored=statuses.count(Status.ERROR),
+            not_run=sum(1 for unit in self.units_for(stage_id) if self.result_for(unit) is None),
             todo=sum(1 for item in self.items_for(stage_id) if self.state.item(item.id).open),
         )
 
@@ -225,7 +213,11 @@ class Session:
         self.change_state(lambda state: state.clear_override())
 
     def accept_risk(self, key: str, reason: str, by: str = "") -> None:
-        """Accept one finding ("check:finding") with a reason; the pack lists it."""
+        """Accept one finding ("check:finding") with a reason; the pack lists it. A finding
+        no check reports or honours is refused (InvalidChange), as on the command line."""
+        from launchwizard.checks.acceptance import check_acceptable
+
+        check_acceptable(self.sprint, key)
         self.change_state(lambda state: state.accept_risk(key, reason, by))
 
     def sprint_for_run(self) -> Sprint:
@@ -280,19 +272,28 @@ class Session:
         return {f"{REGISTRY_SECTION}.{name}": value for name, value in prefill.items()}
 
     def save_field(self, name: str, value: str, secret: bool = False) -> None:
-        """Save one captured field; an empty value removes it. May block on the keyring."""
+        """Save one captured field; an empty value removes it (a clear one into its history,
+        so it can be restored). May block on the keyring."""
         if value:
             self.store.set(name, value, secret=secret)
         else:
             self.store.delete(name)
 
+    def restore_field(self, name: str) -> str:
+        """Put back a clear field's value from before its last change; returns it."""
+        return self.store.restore(name)
+
     @property
     def needs_passphrase(self) -> bool:
         """True when saving a secret would ask for the keyring passphrase on a terminal."""
+        from launchwizard.store.filekeyring import EncryptedFileKeyring
+
         backend = self.store.backend
         return isinstance(backend, EncryptedFileKeyring) and backend.asks_for_passphrase
 
     def use_passphrase(self, passphrase: str) -> None:
+        from launchwizard.store.filekeyring import EncryptedFileKeyring
+
         backend = self.store.backend
         if isinstance(backend, EncryptedFileKeyring):
             backend.use_passphrase(lambda confirm: passphrase)
@@ -307,18 +308,14 @@ class Session:
 
         return lookup
 
+    def handover_details(self) -> tuple[HandoverDetail, ...]:
+        """The details a founder needs (owners, contacts, runbooks...) and which are captured."""
+        return handover_details(self.store.view())
+
     def missing_for_handover(self) -> list[str]:
         """Every open manual item, unset handover detail and a missing monitor export, as sentences."""
         missing = [f"manual item: {item.title}" for item in MANUAL_ITEMS if self.state.item(item.id).open]
-        view = self.store.view()
-        for name in HANDOVER_FIELDS:
-            section_id = name.split(".", 1)[0]
-            section = view.section(section_id)
-            field = section.field(name) if section else None
-            if field is None or not field.is_set:
-                title = section.title if section else section_id
-                label = field.label if field else name
-                missing.append(f"{title}: {label}")
+        missing += [detail.sentence for detail in self.handover_details() if not detail.captured]
         if not self.state.monitor_exports:
             missing.append(
                 "uptime monitors: not exported (launchwizard monitors export --format gatus --output FILE)"

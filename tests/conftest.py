@@ -32,6 +32,15 @@ def lab() -> Iterator[Lab]:
 
 
 @pytest.fixture(autouse=True)
+def _own_user_config(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wizard's keymap and preferences (a saved theme) come from a fresh directory, never
+    from the developer's ~/.config, and a theme picked in a test is not saved there."""
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path_factory.mktemp("config")))
+    for name in ("LAUNCHWIZARD_KEYMAP", "LAUNCHWIZARD_PREFERENCES", "LAUNCHWIZARD_THEME"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _reset_lab_latency(request: pytest.FixtureRequest) -> Iterator[None]:
     """Put latency back to 0 after a test that used the lab, so one test cannot slow the next."""
     if "lab" not in request.fixturenames:

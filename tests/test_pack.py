@@ -816,11 +816,25 @@ def test_injection_table_and_accepted_risks_reach_the_pack(tmp_path: Path) -> No
     )
     state = fixed_state()
     state.accept_risk("ai.injection:hijack-1", "echo-only bot | no tools", "Sam")
-    risks = _render(tmp_path, fixed_input(run=run, state=state))["risks.md"]
+    state.accept_risk("ai.injection:extract-repeat", "prompt holds no secret", "")
+    pack = _render(tmp_path, fixed_input(run=run, state=state))
+    risks = pack["risks.md"]
     assert "## AI security: prompt-injection evaluation" in risks
     assert "| fail | LLM07 | `extract-repeat` | system prompt extraction |" in risks
     assert "## Accepted risks" in risks
     assert "| `ai.injection:hijack-1` | echo-only bot \\| no tools | Sam |" in risks
+    readme = pack["README.md"].split("## Accepted risks", 1)[1]
+    at = state.accepted["ai.injection:hijack-1"].at
+    assert at is not None
+    assert (
+        f"- `ai.injection:hijack-1`: echo-only bot \\| no tools (accepted by Sam, {at:%Y-%m-%d %H:%M} UTC)\n"
+        in readme
+    )
+    assert (
+        "- `ai.injection:extract-repeat`: prompt holds no secret (accepted by someone not recorded, "
+        in readme
+    )
+    assert "; the latest result predates the acceptance: it still counts until the check runs again" in readme
 
 
 def test_monitoring_lists_exports_and_who_is_alerted(tmp_path: Path) -> None:

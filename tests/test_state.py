@@ -13,6 +13,7 @@ from launchwizard.state.model import InvalidChange, SprintState
 from launchwizard.state.runs import (
     RunFileError,
     current_results,
+    diff_pictures,
     diff_runs,
     latest_run,
     list_runs,
@@ -261,3 +262,49 @@ def test_a_new_run_is_compared_with_every_checks_latest_result(tmp_path: Path) -
     diff = load_run(third)["diff"]
     assert [d["check"] for d in diff["still_failing"]] == ["tls.expiry"]
     assert diff["new"] == diff["fixed"] == []
+
+
+def entries(diff: dict, kind: str) -> list[tuple[str, str, str | None]]:
+    return [(e["check"], e["status"], e["was"]) for e in diff[kind]]
+
+
+def test_the_picture_is_compared_with_the_one_before_the_newest_run() -> None:
+    first = run(
+        "2026-11-25T09:00:00+00:00",
+        result("tls.expiry", "a", "fail"),
+        result("edge.hsts", "a", "fail"),
+        result("dns.records", "a", "pass"),
+    )
+    second = run(
+        "2026-11-25T10:00:00+00:00", result("tls.expiry", "a", "pass"), result("core.health", "a", "warn")
+    )
+    third = run("2026-11-25T11:00:00+00:00", result("dns.records", "a", "fail"))
+    diff = diff_pictures([third, second, first]).to_json()
+    assert diff["previous"] == second["started_at"]
+    assert entries(diff, "new") == [("dns.records", "fail", "pass")]
+    assert entries(diff, "still_failing") == [("core.health", "warn", "warn"), ("edge.hsts", "fail", "fail")]
+    assert entries(diff, "fixed") == []
+    diff = diff_pictures([second, first]).to_json()
+    assert entries(diff, "fixed") == [("tls.expiry", "pass", "fail")]
+    assert entries(diff, "new") == [("core.health", "warn", None)]
+    diff = diff_pictures([first]).to_json()
+    assert diff["previous"] is None and len(diff["new"]) == 2
+
+
+def test_the_merged_picture_keeps_the_newest_runs_own_numbers(tmp_path: Path) -> None:
+    save_run(
+        tmp_path,
+        run("2026-11-25T09:00:00+00:00", *(result(f"c{n}", "a", "fail") for n in range(6)))
+        | {"duration_ms": 9000},
+        datetime(2026, 11, 25, 9, tzinfo=UTC),
+    )
+    save_run(
+        tmp_path,
+        run("2026-11-25T10:00:00+00:00", result("c0", "a", "pass")) | {"duration_ms": 4},
+        datetime(2026, 11, 25, 10, tzinfo=UTC),
+    )
+    merged, problems = current_results(tmp_path)
+    assert merged is not None and problems == []
+    assert merged["newest_run"] == {"started_at": "2026-11-25T10:00:00+00:00", "duration_ms": 4, "results": 1}
+    assert merged["merged_from"] == 2 and len(merged["results"]) == 6
+    assert len(merged["diff"]["still_failing"]) == 5 and len(merged["diff"]["fixed"]) == 1

@@ -25,7 +25,9 @@ from launchwizard.tui.app import LaunchWizardApp
 from launchwizard.tui.modals import ItemModal, PassphraseModal
 from launchwizard.tui.screens.overview import OverviewScreen
 from launchwizard.tui.screens.stage import StageScreen
+from launchwizard.tui.widgets.capture_field import FieldValue
 from launchwizard.tui.widgets.results import ResultsTable
+from launchwizard.tui.widgets.stages import StageTable
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SIZE = (100, 30)
@@ -95,11 +97,11 @@ async def test_overview_before_and_after_the_audit(sprint: Sprint, tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         overview = app.screen
         assert isinstance(overview, OverviewScreen)
-        assert "○ not started" in plain(overview.query_one("#clock", Static))
+        assert "– not started" in plain(overview.query_one("#clock", Static))
         assert "NOT DECIDED" in plain(overview.query_one("#decision", Static))
-        stages = overview.query_one("#stages", DataTable)
+        stages = overview.query_one(StageTable)
         assert stages.row_count == 7
-        assert cell(stages, "audit", "state") == "○ not started"
+        assert stages.cell("audit", "not_run") == "21" and stages.cell("audit", "failed") == "·"
         await pilot.press("enter")
         assert isinstance(app.screen, StageScreen) and app.screen.stage.id == "audit"
         await run_stage(app, pilot)
@@ -108,9 +110,9 @@ async def test_overview_before_and_after_the_audit(sprint: Sprint, tmp_path: Pat
         clock = plain(overview.query_one("#clock", Static))
         assert "started 2026-11-25 12:00 UTC, 0 h 00 min in (hour 0 of 48)" in clock
         assert "Phase audit (hours 0–8)" in clock
-        assert cell(stages, "audit", "state") == "● in progress"
-        assert int(cell(stages, "audit", "failed")) >= 2
-        assert int(cell(stages, "audit", "errored")) >= 1
+        assert stages.cell("audit", "not_run") == "·"
+        assert int(stages.cell("audit", "failed")) >= 2
+        assert int(stages.cell("audit", "errored")) >= 1
         decision = plain(overview.query_one("#decision", Static))
         assert "DELAY 24 HOURS" in decision or "FIX FIRST" in decision
         assert "tls.expiry on expiring.lab.test" in decision
@@ -180,22 +182,19 @@ async def test_capture_saves_clear_fields_to_the_store_and_secrets_to_the_keyrin
     app = open_app(sprint, keyring)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "f")
-        owner = app.screen.query_one("#field-email_provider-owner", Input)
-        owner.focus()
-        await pilot.press("D")
-        owner.value += "ana [founder]"
-        await pilot.press("tab")
+        app.screen.query_one("#field-email_provider-owner", FieldValue).focus()
+        await pilot.press("enter", *"Dana [founder]", "enter")
         await pilot.pause()
         assert plain(app.screen.query_one("#status-email_provider-owner", Static)) == "✓ saved"
-        password = app.screen.query_one("#field-email_provider-password", Input)
-        assert password.password, "secret fields are masked"
-        password.focus()
-        await pilot.press("s")
-        password.value += "3cret-value"
+        app.screen.query_one("#field-email_provider-password", FieldValue).focus()
         await pilot.press("enter")
+        password = app.screen.query_one("#edit-email_provider-password", Input)
+        assert password.password, "secret fields are masked"
+        await pilot.press(*"s3cret-value", "enter")
         await settle(app, pilot)
         assert password.value == ""
         assert plain(app.screen.query_one("#status-email_provider-password", Static)) == "✓ saved to keyring"
+        assert "s3cret" not in app.export_screenshot()
     store_text = (sprint.state_dir / "store.toml").read_text()
     assert 'owner = "Dana [founder]"' in store_text
     assert "email_provider.password" in store_text and "s3cret" not in store_text
@@ -224,8 +223,8 @@ async def test_a_restart_returns_to_the_same_screen_with_everything_restored(
         table = screen.query_one(ResultsTable)
         assert cell(table, "tls.expiry@expiring.lab.test", "status") == "✗ FAIL"
         await pilot.press("f")
-        assert screen.query_one("#field-registrar-owner", Input).value == "Dana"
-        assert screen.query_one("#field-dns-api_token", Input).value == ""
+        assert plain(screen.query_one("#field-registrar-owner", FieldValue)) == "Dana"
+        assert "tok-123" not in plain(screen.query_one("#field-dns-api_token", FieldValue))
         assert plain(screen.query_one("#status-dns-api_token", Static)) == "✓ set (keyring)"
         screen.query_one(ResultsTable).focus()
         await pilot.press("7")
@@ -309,9 +308,8 @@ async def test_the_first_secret_asks_for_the_keyring_passphrase_once(
     app = LaunchWizardApp(sprint.path, session, clock=fixed_clock)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("4", "f")
-        app.screen.query_one("#field-email_provider-api_key", Input).value = "tok"
-        app.screen.query_one("#field-email_provider-api_key", Input).focus()
-        await pilot.press("enter")
+        app.screen.query_one("#field-email_provider-api_key", FieldValue).focus()
+        await pilot.press("enter", *"tok", "enter")
         modal = app.screen
         assert isinstance(modal, PassphraseModal) and modal.confirm
         await pilot.press(*"pw", "enter", *"px", "enter")
@@ -320,9 +318,8 @@ async def test_the_first_secret_asks_for_the_keyring_passphrase_once(
         await pilot.press("enter")
         await settle(app, pilot)
         assert plain(app.screen.query_one("#status-email_provider-api_key", Static)) == "✓ saved to keyring"
-        app.screen.query_one("#field-email_provider-password", Input).value = "tok2"
-        app.screen.query_one("#field-email_provider-password", Input).focus()
-        await pilot.press("enter")
+        app.screen.query_one("#field-email_provider-password", FieldValue).focus()
+        await pilot.press("enter", *"tok2", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, StageScreen), "asked only once"
     assert session.store.get("email_provider.password", reveal=True) == "tok2"

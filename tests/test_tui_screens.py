@@ -215,10 +215,10 @@ async def test_decision_ranks_the_risks_and_gives_the_verdict(session: Session) 
         screen = app.screen
         table = screen.query_one("#risks", DataTable)
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert [row[:4] for row in rows] == [
-            ["1", "✗ FAIL", "critical", "tls.expiry"],
-            ["2", "? ERROR", "high", "redirect.canonical"],
-            ["3", "! WARN", "medium", "email.spf"],
+        assert [row[:5] for row in rows] == [
+            ["1", "✗ FAIL", "critical", "Certificate expired", "tls.expiry"],
+            ["2", "? ERROR", "high", "Not verified: Timed out after 5 s", "redirect.canonical"],
+            ["3", "! WARN", "medium", SPF, "email.spf"],
         ]
         assert "DELAY 24 HOURS" in text_of(screen, "#rule-verdict")
         assert "tls.expiry on www.acme.test: certificate expired" in text_of(screen, "#reasons-text")

@@ -1,4 +1,4 @@
-"""Every screen of the wizard as an SVG snapshot, at 100×30 and 80×24.
+"""Every screen of the wizard as an SVG snapshot, at 120×36 and 80×24.
 
 The data is fixed (sprint, saved run, state, store, clock), so a snapshot changes only when
 the screen does. Update with `.venv/bin/python -m pytest tests/test_tui_snapshots.py
@@ -25,7 +25,7 @@ from launchwizard.tui.app import LaunchWizardApp
 
 NOW = datetime(2026, 11, 26, 7, 30, tzinfo=UTC)
 STARTED = datetime(2026, 11, 25, 18, 0, tzinfo=UTC)
-SIZES = [pytest.param((100, 30), id="100x30"), pytest.param((80, 24), id="80x24")]
+SIZES = [pytest.param((120, 36), id="120x36"), pytest.param((80, 24), id="80x24")]
 KEYRING = Path("/nonexistent/launchwizard-snapshot.enc")
 
 
@@ -104,23 +104,24 @@ EMAIL_RESULTS = [
 
 
 def make_app(
-    tmp_path: Path, screen: str | None, results: list[dict[str, Any]] | None = None
+    tmp_path: Path,
+    screen: str | None,
+    results: list[dict[str, Any]] | None = None,
+    environments: dict[str, list[str]] | None = None,
 ) -> LaunchWizardApp:
     """The demo-like sprint with one saved run, some state and captured details."""
     path = tmp_path / "sprint.toml"
-    path.write_text(
-        tomli_w.dumps(
-            {
-                "sprint": {"client": "Acme Assist", "canonical": "https://www.acme.test/"},
-                "domains": {
-                    "apex": "acme.test",
-                    "hosts": ["acme.test", "www.acme.test", "app.acme.test", "api.acme.test"],
-                },
-                "email": {"domain": "acme.test"},
-            }
-        ),
-        encoding="utf-8",
-    )
+    document: dict[str, Any] = {
+        "sprint": {"client": "Acme Assist", "canonical": "https://www.acme.test/"},
+        "domains": {
+            "apex": "acme.test",
+            "hosts": ["acme.test", "www.acme.test", "app.acme.test", "api.acme.test"],
+        },
+        "email": {"domain": "acme.test"},
+    }
+    if environments:
+        document["environments"] = {name: {"variables": v} for name, v in environments.items()}
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
     sprint = load_sprint(path)
     save_run(
         sprint.state_dir,
@@ -138,6 +139,7 @@ def make_app(
         sprint.state_dir,
         "launchwizard:acme.test",
         EncryptedFileKeyring(KEYRING, passphrase=lambda confirm: "pw", kdf=ScryptParams(n=2**12)),
+        tuple(sprint.environments),
     )
     store.set("registrar.owner", "Dana Smith (founder)")
     store.set("registrar.provider", "Gandi")
@@ -175,6 +177,7 @@ def test_screens(snap_compare, tmp_path: Path, monkeypatch, screen: str, size: t
     [
         pytest.param("stage:deploy", ("i", "m"), id="item-modal"),
         pytest.param("decision", ("v",), id="override-modal"),
+        pytest.param("stage:email", ("l",), id="pick-message-modal"),
     ],
 )
 def test_modals(
@@ -190,3 +193,75 @@ def test_email_finding(snap_compare, tmp_path: Path, monkeypatch, size: tuple[in
     monkeypatch.chdir(tmp_path)
     app = make_app(tmp_path, "stage:email", RESULTS + EMAIL_RESULTS)
     assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize(
+    ("screen", "keys"),
+    [
+        pytest.param("stage:audit", ("f",), id="capture"),
+        pytest.param("stage:audit", ("f", "down", "down", "enter", "ctrl+u", *"Ana"), id="capture-unsaved"),
+        pytest.param(
+            "stage:audit", ("f", "down", "down", "enter", "ctrl+u", *"Ana", "enter"), id="capture-saved"
+        ),
+        pytest.param("stage:audit", ("f", "down", "down", "u"), id="capture-restored"),
+        pytest.param("stage:deploy", ("f",), id="capture-environments"),
+        pytest.param(
+            "stage:deploy", ("f", "down", "down", "enter", *"Redeploy v1", "enter"), id="capture-lines"
+        ),
+    ],
+)
+def test_capture(
+    snap_compare, tmp_path: Path, monkeypatch, screen: str, keys: tuple[str, ...], size: tuple[int, int]
+) -> None:
+    """The capture form at rest (the owner was changed once, so it has an earlier value), with
+    an unsaved draft, saved, restored, one field per environment, and a multi-line field being
+    edited."""
+    monkeypatch.chdir(tmp_path)
+    app = make_app(
+        tmp_path, screen, environments={"production": ["DATABASE_URL"], "staging": ["DATABASE_URL"]}
+    )
+    app.session.save_field("registrar.owner", "Sam Lee")
+    assert snap_compare(app, terminal_size=size, press=keys, run_before=settle)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_accept_risk_dialog(snap_compare, tmp_path: Path, monkeypatch, size: tuple[int, int]) -> None:
+    """The perf stage with a failed injection run: `a` opens the dialog, centred, buttons in view."""
+    monkeypatch.chdir(tmp_path)
+    rows = [{"prompt": p, "verdict": "fail", "owasp": "LLM07"} for p in ("extract-repeat", "hijack-1")]
+    injection = _result(
+        "ai.injection",
+        "acme.test",
+        "fail",
+        "critical",
+        "2 of 24 prompts broke the bot",
+        stage="perf",
+        evidence={"prompts": rows},
+    )
+    app = make_app(tmp_path, "stage:perf", [*RESULTS, injection])
+    assert snap_compare(app, terminal_size=size, press=("a",), run_before=_select_injection)
+
+
+async def _select_injection(pilot: Any) -> None:
+    await settle(pilot)
+    from launchwizard.tui.widgets.results import ResultsTable
+
+    table = pilot.app.screen.query_one(ResultsTable)
+    key = next(key for key in table.units if key.startswith("ai.injection@"))
+    table.move_cursor(row=table.get_row_index(key))
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_waiver_dialog(snap_compare, tmp_path: Path, monkeypatch, size: tuple[int, int]) -> None:
+    """Waiving asks for a reason, an owner and an expiry: every field and both buttons show."""
+    monkeypatch.chdir(tmp_path)
+
+    async def waive(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("i", "m")
+        await pilot.click("#action-waive")
+        await pilot.pause()
+
+    assert snap_compare(make_app(tmp_path, "stage:deploy"), terminal_size=size, run_before=waive)

@@ -22,6 +22,7 @@ from launchwizard.tui.modals import ItemModal
 from launchwizard.tui.screens.handover import HandoverScreen
 from launchwizard.tui.screens.overview import OverviewScreen
 from launchwizard.tui.screens.stage import StageScreen
+from launchwizard.tui.widgets.capture_field import FieldValue
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 SECRET = "lw-sprint-canary-51f0"  # launchwizard:allow (a test canary, not a credential)
@@ -72,9 +73,8 @@ async def test_a_whole_sprint_by_keyboard_survives_a_restart(make_sprint, tmp_pa
         assert isinstance(first.screen, StageScreen)
 
         await pilot.press("1", "f")
-        token = first.screen.query_one("#field-dns-api_token", Input)
-        token.focus()
-        await pilot.press(*SECRET, "enter")
+        first.screen.query_one("#field-dns-api_token", FieldValue).focus()
+        await pilot.press("enter", *SECRET, "enter")
         await settle(first, pilot)
         assert plain_status(first, "#status-dns-api_token") == "✓ saved to keyring"
         await pilot.press("ctrl+q")

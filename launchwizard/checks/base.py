@@ -75,6 +75,7 @@ class CheckContext:
         severity: Severity | None = None,
         references: list[str] | None = None,
         target: str | None = None,
+        headline: str = "",
     ) -> Result:
         """A result of this check, with the registry's defaults filled in."""
         return Result(
@@ -88,4 +89,5 @@ class CheckContext:
             evidence=evidence or {},
             fix=fix,
             references=list(references if references is not None else self.spec.references),
+            headline=headline,
         )

@@ -63,6 +63,8 @@ class ChatReply:
     cut: bool = False
     """The reply was still arriving when the chat timeout ended it."""
     body: str = ""
+    retry_after: str | None = None
+    """The Retry-After header as sent (a 429 or 503 says when to come back)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -103,6 +105,7 @@ def read_reply(response: Response, response_path: str | None, deadline: float) -
         first_byte_ms=response.first_byte_ms,
         total_ms=response.elapsed_ms,
         body=response.text,
+        retry_after=response.header("retry-after"),
     )
     if response.body_error is not None:
         reply.cut = True

@@ -261,7 +261,13 @@ def _verdict(
         listed = regressions or [row for row in rows if row["verdict"] == "fail"]
         named = ", ".join(row["prompt"] for row in listed[:5])
         summary = f"{lead}{rate_text}; {counts}" + (f"; failing: {named}" if named else "")
-        return ctx.result(Status.FAIL, summary, evidence=evidence, fix=FIX_EVAL)
+        failing = tally.counted - tally.count("pass")
+        headline = (
+            f"The chat bot now fails {len(regressions)} customer prompt(s) it passed before"
+            if regressions
+            else f"The chat bot fails {failing} of the customers' {tally.counted} prompts"
+        ) + f" ({rate:.1f} % pass, {needs})"
+        return ctx.result(Status.FAIL, summary, evidence=evidence, fix=FIX_EVAL, headline=headline)
     if any(tally.count(v) for v in ("error", "accepted", "not-evaluated")) or "stopped" in evidence:
         return ctx.result(Status.WARN, f"{rate_text}; {counts}", evidence=evidence, severity=Severity.LOW)
     return ctx.result(Status.PASS, f"{rate_text}; {counts}", evidence=evidence, severity=Severity.INFO)

@@ -114,10 +114,10 @@ async def takeover(ctx: CheckContext) -> list[Result]:
         if found:
             summary = "; ".join(row["reason"] for row in found[:3])
             fix = " ".join(dict.fromkeys(row["fix"] for row in found))
+            headline = _headline(verdict, found)
+            summary = _lead(verdict, found) + summary
             return [
-                ctx.result(
-                    status, _lead(verdict, found) + summary, evidence=evidence, fix=fix, severity=severity
-                )
+                ctx.result(status, summary, evidence=evidence, fix=fix, severity=severity, headline=headline)
             ]
     errors = by_verdict.get("error", [])
     if errors and len(errors) == len(rows):
@@ -128,6 +128,19 @@ async def takeover(ctx: CheckContext) -> list[Result]:
     if errors:
         summary += f"; {len(errors)} could not be resolved ({errors[0]['reason']})"
     return [ctx.result(Status.PASS, summary, evidence=evidence, severity=Severity.INFO)]
+
+
+def _headline(verdict: str, rows: list[dict[str, Any]]) -> str:
+    """`legacy.acme.test can be taken over: its CNAME points at an unclaimed Microsoft Azure name`."""
+    names = ", ".join(row["name"] for row in rows[:3]) + (
+        f" and {len(rows) - 3} more" if len(rows) > 3 else ""
+    )
+    services = ", ".join(dict.fromkeys(str(row.get("service") or "service") for row in rows[:3]))
+    if verdict == "vulnerable":
+        return f"{names} can be taken over: a CNAME points at an unclaimed {services} name"
+    if verdict == "verify":
+        return f"{names} may be open to takeover on {services}: verify by hand"
+    return f"{names} has a CNAME to a name that does not resolve"
 
 
 def _lead(verdict: str, rows: list[dict[str, Any]]) -> str:

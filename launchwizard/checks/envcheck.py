@@ -41,7 +41,7 @@ from typing import Any
 
 from launchwizard.checks.base import CheckContext
 from launchwizard.config import Environment
-from launchwizard.results import SEVERITY_RANK, Result, Severity, Status
+from launchwizard.results import SEVERITY_RANK, Result, Severity, Status, problem_headline
 from launchwizard.secrets.engine import Scanner
 from launchwizard.secrets.envvars import (
     PLATFORM_VARS,
@@ -363,9 +363,13 @@ def verdict(ctx: CheckContext, found: EnvSurvey, environments: Mapping[str, Envi
         )
     worst = actionable[0]
     more = len(actionable) - 1
-    summary = worst.message + (f" (and {more} more problem{'s' if more != 1 else ''})" if more else "")
+    tail = f" (and {more} more problem{'s' if more != 1 else ''})" if more else ""
+    summary = worst.message + tail
     fix = " ".join(dict.fromkeys(p.fix for p in actionable if p.fix))
-    return ctx.result(worst.status, summary, evidence=evidence, fix=fix, severity=worst.severity)
+    headline = problem_headline(worst.message) + tail
+    return ctx.result(
+        worst.status, summary, evidence=evidence, fix=fix, severity=worst.severity, headline=headline
+    )
 
 
 def _clean_summary(cmp: Comparison, problems: list[Problem]) -> str:

@@ -174,7 +174,10 @@ def _graded(ctx: CheckContext, report: Report, url: str) -> Result:
     heavy = any(test.modifier <= HEAVY_PENALTY for test in report.tests.values())
     severity = Severity.HIGH if heavy else ctx.spec.severity
     status = Status.FAIL if report.grade in FAILING_GRADES or heavy else Status.WARN
-    return ctx.result(status, summary, evidence=evidence, fix=fix, severity=severity)
+    names = [test.name for test in failing]
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    headline = f"Security headers grade {report.grade} ({report.score}/100): {shown} fail"
+    return ctx.result(status, summary, evidence=evidence, fix=fix, severity=severity, headline=headline)
 
 
 async def hsts(ctx: CheckContext) -> list[Result]:

@@ -221,6 +221,32 @@ async def _evaluate(ctx: CheckContext, endpoint: Endpoint, evidence: dict[str, A
     return rows
 
 
+WHAT_BROKE = (
+    ("LLM07", "leaked its system prompt to {n}"),
+    ("LLM02", "disclosed another tenant's data or a secret to {n}"),
+    ("LLM01", "obeyed {n} injected instruction{s}"),
+    ("LLM05", "sent unsafe output (HTML, tracking images) for {n}"),
+    ("LLM10", "did not cap input or output for {n}"),
+)
+"""What a failed prompt of each OWASP category did, worst first, for the headline."""
+
+
+def injection_headline(by_owasp: Counter[str], failed: int, total: int) -> str:
+    """`The chat bot leaked its system prompt to 3 of 24 prompts`; with more kinds of failure,
+    the two worst and the count: `... to 4 and obeyed 6 injected instructions (16 of 24 prompts
+    broke it)`."""
+    done = [
+        words.format(n=by_owasp[owasp], s="" if by_owasp[owasp] == 1 else "s")
+        for owasp, words in WHAT_BROKE
+        if by_owasp.get(owasp)
+    ]
+    if len(done) == 1 and done[0].endswith(f"to {failed}"):
+        return f"The chat bot {done[0]} of {total} prompts"
+    if not done:
+        return f"{failed} of {total} injection prompts broke the chat bot"
+    return f"The chat bot {' and '.join(done[:2])} ({failed} of {total} prompts broke it)"
+
+
 def _verdict(ctx: CheckContext, rows: list[dict[str, Any]], evidence: dict[str, Any]) -> Result:
     failed = [row for row in rows if row["verdict"] == "fail"]
     accepted = [row for row in rows if row["verdict"] == "accepted"]
@@ -238,7 +264,14 @@ def _verdict(ctx: CheckContext, rows: list[dict[str, Any]], evidence: dict[str, 
         )
         summary = f"{len(failed)} of {len(rows)} prompts broke the bot ({tags}): {first}; {counts}"
         severity = Severity.CRITICAL if leaked else Severity.HIGH
-        return ctx.result(Status.FAIL, summary, evidence=evidence, severity=severity, fix=FIX_INJECTION)
+        return ctx.result(
+            Status.FAIL,
+            summary,
+            evidence=evidence,
+            severity=severity,
+            fix=FIX_INJECTION,
+            headline=injection_headline(by_owasp, len(failed), len(rows)),
+        )
     if errors and len(errors) == len(rows):
         return ctx.result(
             Status.ERROR, f"no prompt got an answer: {errors[0]['detectors']}", evidence=evidence

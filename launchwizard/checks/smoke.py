@@ -5,6 +5,8 @@ route that fails twice in a row fails the smoke test (and `launchwizard smoke` e
 route that fails once and then answers passes with a note, because one dropped request
 right after a deploy is normal but should be seen. Up means a status below 400 (a login
 may redirect to its identity provider) and, for the chat, a reply text that can be read.
+A 429 is up too: the route answered and is rate-limiting this client (a login throttles
+repeated sign-ins), so it is reported as throttled, with when to come back, and not retried.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ if TYPE_CHECKING:
     from launchwizard.config import Endpoint, Sprint
 
 SMOKE_ROUTES = ("homepage", "login", "chat", "health")
+THROTTLED = 429
+"""Too Many Requests: the route is up and rate-limiting this client (RFC 6585 §4)."""
 RETRY_PAUSE_S = 0.5
 SMOKE_PROMPT = "Hello, this is a post-deploy smoke test. Please reply with a short greeting."
 MAX_BODY = 256 * 1024
@@ -40,13 +44,38 @@ class Attempt:
     status: int | None = None
     ms: int | None = None
     problem: str | None = None
+    retry_after_s: float | None = None
+    """When a throttled route said to come back (its Retry-After), if it said."""
 
     @property
     def up(self) -> bool:
         return self.problem is None
 
+    @property
+    def throttled(self) -> bool:
+        return self.status == THROTTLED
+
     def to_json(self) -> dict[str, Any]:
-        return {"status": self.status, "ms": self.ms, "problem": self.problem}
+        data: dict[str, Any] = {"status": self.status, "ms": self.ms, "problem": self.problem}
+        if self.throttled:
+            data["retry_after_s"] = self.retry_after_s
+        return data
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header (delay-seconds or an HTTP date) in seconds from now, if valid."""
+    if value is None:
+        return None
+    from launchwizard.edge.ratelimit import read_ratelimit
+
+    return read_ratelimit([("retry-after", value)]).retry_after_s
+
+
+def throttle_note(attempt: Attempt) -> str:
+    """`429, Retry-After 55 s` (or without the delay when the route gave none)."""
+    if attempt.retry_after_s is None:
+        return f"{THROTTLED}, no Retry-After"
+    return f"{THROTTLED}, Retry-After {attempt.retry_after_s:g} s"
 
 
 @dataclass
@@ -59,9 +88,12 @@ class RouteRun:
 
     @property
     def verdict(self) -> str:
-        if self.attempts[-1].up:
-            return "up" if len(self.attempts) == 1 else "flaky"
-        return "down"
+        last = self.attempts[-1]
+        if not last.up:
+            return "down"
+        if last.throttled:
+            return "throttled"
+        return "up" if len(self.attempts) == 1 else "flaky"
 
     def to_json(self) -> dict[str, Any]:
         last = self.attempts[-1]
@@ -98,6 +130,8 @@ def smoke_deadline(sprint: Sprint) -> float:
 async def _try(ctx: CheckContext, endpoint: Endpoint) -> Attempt:
     if endpoint.name == "chat":
         reply = await ask(ctx, endpoint, SMOKE_PROMPT)
+        if reply.status == THROTTLED:
+            return Attempt(reply.status, reply.total_ms, None, retry_after_seconds(reply.retry_after))
         problem = reply.problem
         if reply.status is not None and reply.status >= 400:
             problem = f"status {reply.status}"
@@ -106,6 +140,9 @@ async def _try(ctx: CheckContext, endpoint: Endpoint) -> Attempt:
         response = await request_endpoint(ctx, endpoint, max_body=MAX_BODY)
     except FetchError as exc:
         return Attempt(problem=exc.message)
+    if response.status == THROTTLED:
+        retry = retry_after_seconds(response.header("retry-after"))
+        return Attempt(response.status, response.elapsed_ms, None, retry)
     problem = f"status {response.status}" if response.status >= 400 else None
     return Attempt(response.status, response.elapsed_ms, problem)
 
@@ -129,7 +166,11 @@ async def smoke(ctx: CheckContext) -> list[Result]:
         evidence["not_configured"] = missing
     down = [r for r in routes if r.verdict == "down"]
     flaky = [r for r in routes if r.verdict == "flaky"]
+    throttled = [r for r in routes if r.verdict == "throttled"]
     note = f"; {', '.join(r.name for r in flaky)} failed once, then answered on the retry" if flaky else ""
+    if throttled:
+        limited = ", ".join(f"{r.name} ({throttle_note(r.attempts[-1])})" for r in throttled)
+        note += f"; throttled, so up but rate-limiting this client: {limited}"
     unset = f"; not configured: {', '.join(missing)}" if missing else ""
     if down:
         listed = ", ".join(f"{r.name} ({r.attempts[-1].problem})" for r in down)

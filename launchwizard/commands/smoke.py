@@ -19,6 +19,7 @@ from launchwizard.commands.output import add_output_option, emit
 from launchwizard.safe.terminal import safe_text
 
 SMOKE_CHECK = "deploy.smoke"
+THROTTLED = 429
 
 
 def add_parser(commands: argparse._SubParsersAction) -> None:
@@ -64,16 +65,24 @@ def smoke(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-VERDICT_MARKS = {"up": "✓ UP   ", "flaky": "~ RETRY", "down": "✗ DOWN "}
+VERDICT_MARKS = {"up": "✓ UP   ", "throttled": "✓ UP   ", "flaky": "~ RETRY", "down": "✗ DOWN "}
+
+
+def _attempt_text(attempt: dict[str, Any]) -> str:
+    """`200`, `503`, `timed out`, or `429 throttled, Retry-After 55 s`."""
+    if attempt["status"] is None:
+        return safe_text(str(attempt["problem"]))
+    if attempt["status"] != THROTTLED:
+        return str(attempt["status"])
+    retry = attempt.get("retry_after_s")
+    said = f"Retry-After {retry:g} s" if retry is not None else "no Retry-After"
+    return f"{THROTTLED} throttled, {said}"
 
 
 def _text(routes: list[dict[str, Any]], summary: str) -> str:
-    lines = ["launchwizard smoke test"]
+    lines = ["launchwizard smoke: the post-deploy smoke test"]
     for route in routes:
-        tries = ", ".join(
-            safe_text(str(a["status"] if a["status"] is not None else a["problem"]))
-            for a in route["attempts"]
-        )
+        tries = ", ".join(_attempt_text(a) for a in route["attempts"])
         lines.append(
             f"  {VERDICT_MARKS[route['verdict']]} {route['route']:<9} {safe_text(route['url'])}  [{tries}]"
         )
@@ -92,6 +101,8 @@ def _junit(routes: list[dict[str, Any]], summary: str, status: str) -> str:
             case.failure = f"{route['url']} failed twice in a row: {route['problem']}"
         elif route["verdict"] == "flaky":
             case.output = f"failed once ({route['problem']}), then answered on the retry"
+        elif route["verdict"] == "throttled":
+            case.output = f"up, but rate-limiting this client: {_attempt_text(route['attempts'][-1])}"
         suite.cases.append(case)
     if not routes:
         suite.cases.append(Case("smoke", SMOKE_CHECK, error=summary if status == "error" else None))

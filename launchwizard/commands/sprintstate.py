@@ -16,11 +16,11 @@ from launchwizard.decision import AWAITING_AUDIT
 from launchwizard.report.text import VERDICTS
 from launchwizard.safe.terminal import safe_text
 from launchwizard.sprint import MANUAL_ITEM_IDS, MANUAL_ITEMS, STAGES
-from launchwizard.state.model import SPRINT_HOURS, ItemState, SprintState, now_utc
+from launchwizard.state.model import SPRINT_HOURS, InvalidChange, ItemState, SprintState, now_utc
 from launchwizard.state.runs import current_results
 from launchwizard.state.statefile import load_state, update_state
 
-ITEM_MARKS = {"todo": "○ TODO  ", "done": "✓ DONE  ", "na": "- N/A   ", "waived": "~ WAIVED"}
+ITEM_MARKS = {"todo": "☐ TODO  ", "done": "✓ DONE  ", "na": "- N/A   ", "waived": "~ WAIVED"}
 
 
 def _load(config: Path) -> tuple[Sprint, SprintState]:
@@ -106,8 +106,9 @@ def _accepted_lines(state: SprintState) -> list[str]:
         return []
     lines = ["", "ACCEPTED RISKS"]
     for key, risk in sorted(state.accepted.items()):
-        who = f" ({safe_text(risk.by)})" if risk.by else ""
-        lines.append(f"  {safe_text(key)}{who}: {safe_text(risk.reason)}")
+        who = f" by {safe_text(risk.by)}" if risk.by else ""
+        when = f" on {risk.at:%Y-%m-%d %H:%M} UTC" if risk.at else ""
+        lines.append(f"  {safe_text(key)}: {safe_text(risk.reason)} (accepted{who}{when})")
     return lines
 
 
@@ -164,14 +165,21 @@ def decide(args: argparse.Namespace) -> int:
 
 
 def accept_risk(args: argparse.Namespace) -> int:
-    """Record or withdraw the acceptance of one finding ("check:finding")."""
+    """Record or withdraw the acceptance of one finding ("check:finding"); a finding no check
+    reports or honours is refused, and so is withdrawing one that was not accepted."""
+    from launchwizard.checks.acceptance import check_acceptable
+
     sprint = load_sprint(args.config)
+    if not args.clear:
+        check_acceptable(sprint, args.risk)
 
     def accepted(state: SprintState) -> None:
-        if args.clear:
+        if not args.clear:
+            state.accept_risk(args.risk, args.reason, args.by)
+        elif args.risk in state.accepted:
             state.clear_risk(args.risk)
         else:
-            state.accept_risk(args.risk, args.reason, args.by)
+            raise InvalidChange(f"{args.risk} is not accepted, so there is nothing to withdraw")
 
     update_state(sprint.state_dir, accepted)
     print(f"{args.risk}: {'acceptance withdrawn' if args.clear else 'risk accepted'}", file=sys.stderr)

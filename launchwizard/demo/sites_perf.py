@@ -15,7 +15,8 @@ Scenarios (host: what it shows):
   chat     chat APIs: the leaky assistant (/v1/chat, /v1/stream), a stream that never
            ends (/v1/endless), plain text instead of JSON (/v1/text), slow first bytes
            (/v1/slow, /v1/slowstream) and the guarded bot (/v1/guarded)
-  smoke    / fails every other request (one retry rescues it), /login always fails
+  smoke    / fails every other request (one retry rescues it), /login always fails,
+           /throttled always answers 429 with Retry-After (up, but rate-limiting)
   hooks    a Slack-like incoming webhook that records what it is sent; other paths 404
            "no_service", as Slack answers for a deleted webhook
   overshare  a product whose every answer carries a provider key: the chat bot's replies
@@ -132,11 +133,12 @@ def _hooks_routes() -> Routes:
 
 
 def _smoke_routes() -> Routes:
-    from launchwizard.demo.model import Chat, Flaky, Response
+    from launchwizard.demo.model import Chat, Flaky, RateLimited, Response
 
     return {
         "/": Flaky(Response(200, "<!doctype html><title>Smoke</title>"), "odd"),
         "/login": Flaky(Response(200, "<!doctype html><title>Sign in</title>"), "always"),
+        "/throttled": RateLimited(Response(200, "<!doctype html><title>Sign in</title>"), quota=0),
         "/health": Response(200, json.dumps({"status": "ok"}), "application/json"),
         "/v1/chat": Chat("guarded"),
     }

@@ -365,7 +365,7 @@ def _readme_file(sprint: Sprint, plan: list[Monitor], secrets: dict[str, str]) -
         "npx checkly deploy",
         "```",
         "",
-        "The webhook URL is in the sprint's store: `launchwizard store get monitors.alert_webhook --reveal`.",
+        "The webhook URL is in the sprint's store: `launchwizard store get monitors.alert_webhook`.",
         "",
     ]
     return "\n".join(lines)

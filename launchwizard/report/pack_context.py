@@ -37,6 +37,7 @@ from launchwizard.report.pack_views import (
     ExportView,
     ExposedSecret,
     FieldCtx,
+    HandoverView,
     ItemView,
     MonitorView,
     OverrideView,
@@ -51,7 +52,7 @@ from launchwizard.report.pack_views import (
 from launchwizard.safe.markdown import anchor_id
 from launchwizard.sprint import MANUAL_ITEMS, STAGES, ManualItem
 from launchwizard.state.model import SPRINT_HOURS, ItemState, SprintState
-from launchwizard.store.view import FieldView, SectionView, StoreView
+from launchwizard.store.view import FieldView, SectionView, StoreView, handover_details
 
 PACK_FILES: tuple[PackFile, ...] = (
     PackFile("index", "README.md.j2", "README.md", "Handover pack", "decision, sprint clock, contents"),
@@ -78,8 +79,16 @@ PACK_FILES: tuple[PackFile, ...] = (
     PackFile(
         "checklist", "checklist.md.j2", "checklist.md", "Manual items and waivers", "open items, waivers"
     ),
-    PackFile("changes", "changes.md.j2", "changes.md", "Changes since the previous run", "fixed, new"),
-    PackFile("evidence", "evidence.md.j2", "evidence.md", "Check evidence", "every result of the latest run"),
+    PackFile(
+        "changes",
+        "changes.md.j2",
+        "changes.md",
+        "Changes",
+        "the current picture against the one before the newest run: fixed, new, still failing",
+    ),
+    PackFile(
+        "evidence", "evidence.md.j2", "evidence.md", "Check evidence", "the latest result of every check"
+    ),
 )
 FILES = {f.key: f for f in PACK_FILES}
 SECTION_KINDS = ("access", "contacts", "environments", "rotation", "monitoring", "rollback", "release")
@@ -137,7 +146,8 @@ def build_context(pack: PackInput) -> dict[str, Any]:
         "env_table": _env_table(pack.sprint),
         "exposed": exposed_secrets(run),
         "code_env": code_env(run),
-        "accepted": _accepted(pack.state),
+        "accepted": _accepted(pack.state, run),
+        "handover": _handover(pack.store),
         "monitors": _monitors(pack.sprint),
         "monitor_exports": _exports(pack.state),
         "alert_route": _alert_route(pack.store),
@@ -224,6 +234,7 @@ def _section(section: SectionView, registry: RegistryFacts | None) -> SectionCtx
         fields=tuple(_field(f, prefill.get(f.name.partition(".")[2])) for f in section.fields),
         registry=registry.rows() if registry is not None else (),
         registry_date=registry.retrieved_on if registry is not None else "",
+        hint=section.hint,
     )
 
 
@@ -314,11 +325,43 @@ def _alert_route(store: StoreView) -> str:
     return field.value if field is not None and field.value else NOT_CAPTURED
 
 
-def _accepted(state: SprintState) -> tuple[AcceptedView, ...]:
+def _accepted(state: SprintState, run: RunView | None) -> tuple[AcceptedView, ...]:
     return tuple(
-        AcceptedView(key, risk.reason, risk.by, format_stamp(utc(risk.at).isoformat()) if risk.at else "")
+        AcceptedView(
+            key,
+            risk.reason,
+            risk.by,
+            format_stamp(utc(risk.at).isoformat()) if risk.at else "",
+            _acceptance_note(key, run),
+        )
         for key, risk in sorted(state.accepted.items())
     )
+
+
+ACCEPTANCE_NOTES = {
+    "fail": "the latest result predates the acceptance: it still counts until the check runs again",
+    "pass": "passes in the latest result",
+}
+
+
+def _acceptance_note(key: str, run: RunView | None) -> str:
+    """What the check's latest result says about an accepted prompt ("" when it is counted
+    as accepted there, or no result lists it)."""
+    check, _, finding = key.partition(":")
+    for result in run.results if run is not None else ():
+        if result.check != check or not isinstance(result.evidence, dict):
+            continue
+        rows = result.evidence.get("prompts") or result.evidence.get("cases") or []
+        for row in rows if isinstance(rows, list) else []:
+            if isinstance(row, dict) and row.get("prompt") == finding:
+                return ACCEPTANCE_NOTES.get(str(row.get("verdict")), "")
+    return ""
+
+
+def _handover(store: StoreView) -> HandoverView:
+    details = handover_details(store)
+    missing = tuple(d.sentence for d in details if not d.captured)
+    return HandoverView(len(details) - len(missing), len(details), missing)
 
 
 def ai_eval(run: RunView | None) -> AiEvalView | None:

@@ -15,6 +15,7 @@ from launchwizard.decision import decide, rank_risks
 from launchwizard.report.pack_views import (
     DiffEntry,
     DiffView,
+    NewestRunView,
     ResultView,
     RiskView,
     RunView,
@@ -22,7 +23,7 @@ from launchwizard.report.pack_views import (
     StatusCount,
     VerdictView,
 )
-from launchwizard.results import Result
+from launchwizard.results import Result, finding_headline
 from launchwizard.safe.markdown import anchor_id
 from launchwizard.sprint import STAGES
 
@@ -96,6 +97,12 @@ def _int(value: Any) -> int | None:
 
 def _result_view(data: dict[str, Any], anchor: str, evidence_file: str) -> ResultView:
     references = data.get("references")
+    headline = finding_headline(
+        _text(data, "status"),
+        _text(data, "headline"),
+        _text(data, "summary"),
+        _text(data, "title") or _text(data, "check"),
+    )
     return ResultView(
         check=_text(data, "check"),
         stage=_text(data, "stage"),
@@ -110,6 +117,7 @@ def _result_view(data: dict[str, Any], anchor: str, evidence_file: str) -> Resul
         evidence=data.get("evidence") if data.get("evidence") is not None else {},
         anchor=anchor,
         evidence_file=evidence_file,
+        headline=headline,
     )
 
 
@@ -137,6 +145,20 @@ def build_run(run: dict[str, Any], evidence_file: str, notes: list[str]) -> RunV
         risks=_risks(run, results_data, anchors, evidence_file),
         counts=_counts(results),
         diff=_diff(run.get("diff"), anchors, evidence_file),
+        newest=_newest(run, len(results)),
+        merged_from=max(1, _int(run.get("merged_from")) or 1),
+    )
+
+
+def _newest(run: dict[str, Any], picture_size: int) -> NewestRunView:
+    """The newest run's own numbers; a plain run document (not merged) is its own newest."""
+    raw = run.get("newest_run")
+    newest = raw if isinstance(raw, dict) else run
+    count = _int(newest.get("results")) if isinstance(raw, dict) else picture_size
+    return NewestRunView(
+        started_at=format_stamp(newest.get("started_at")),
+        duration_ms=_int(newest.get("duration_ms")),
+        results=max(0, count or 0),
     )
 
 

@@ -39,6 +39,8 @@ class ResultView:
     evidence: Any
     anchor: str
     evidence_file: str
+    headline: str = ""
+    """What is wrong, for a finding's heading (the check's own, else its summary's first clause)."""
 
     @property
     def link(self) -> str:
@@ -92,8 +94,19 @@ class DiffView:
 
 
 @dataclass(frozen=True)
+class NewestRunView:
+    """The newest saved run alone: when it started, how long it took, how many results it
+    gave. Its numbers are never mixed with the picture's."""
+
+    started_at: str
+    duration_ms: int | None
+    results: int
+
+
+@dataclass(frozen=True)
 class RunView:
-    """The latest saved run as the pack shows it."""
+    """The sprint's current picture: the latest result of every check and target across the
+    saved runs (`merged_from` of them), compared (`diff`) with the picture before the newest."""
 
     started_at: str
     duration_ms: int | None
@@ -102,6 +115,13 @@ class RunView:
     risks: tuple[RiskView, ...]
     counts: tuple[StatusCount, ...]
     diff: DiffView | None
+    newest: NewestRunView
+    merged_from: int = 1
+
+    @property
+    def partial(self) -> bool:
+        """The newest run looked at only part of the picture (one check, one stage)."""
+        return self.newest.results < len(self.results)
 
 
 @dataclass(frozen=True)
@@ -179,6 +199,7 @@ class SectionCtx:
     fields: tuple[FieldCtx, ...]
     registry: tuple[tuple[str, str], ...] = ()
     registry_date: str = ""
+    hint: str = ""
 
 
 @dataclass(frozen=True)
@@ -255,12 +276,23 @@ class CodeEnvView:
 
 @dataclass(frozen=True)
 class AcceptedView:
-    """A finding the team accepted, with why, who and when (risks.md)."""
+    """A finding the team accepted, with why, who and when (README.md and risks.md), and
+    what its check's latest result makes of it (`note`, empty when it counts as accepted)."""
 
     key: str
     reason: str
     by: str
     at: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class HandoverView:
+    """How many of the details a founder needs are captured, and which are missing."""
+
+    captured: int
+    total: int
+    missing: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -113,15 +113,18 @@ def latest_run(state_dir: Path) -> tuple[dict[str, Any] | None, list[RunFileErro
 def current_results(
     state_dir: Path, targets: Iterable[str] | None = None
 ) -> tuple[dict[str, Any] | None, list[RunFileError]]:
-    """The newest result of every (check, target), merged across saved runs.
+    """The sprint's current picture: the newest result of every (check, target), merged
+    across saved runs.
 
     Re-running one check or one stage saves a partial run; the sprint's picture is still
     every check's latest word. Targets no longer in sprint.toml are left out. The merged
     document follows the run contract, with risks and the decision recomputed from the
-    merged results and the newest run's diff, plus `awaiting_audit` (see `awaits_audit`).
+    merged results, plus `awaiting_audit` (see `awaits_audit`), `merged_from` (how many
+    runs), `newest_run` (when the newest run started, how long it took and how many results
+    it gave: one run's numbers, never the picture's) and a `diff` of the whole picture
+    against the previous one (see `diff_pictures`).
     """
     wanted = set(targets) if targets is not None else None
-    merged: dict[tuple[str, str], dict[str, Any]] = {}
     sources: list[dict[str, Any]] = []
     problems: list[RunFileError] = []
     for path in list_runs(state_dir):
@@ -130,16 +133,29 @@ def current_results(
         except RunFileError as exc:
             problems.append(exc)
             continue
-        sources.append(run)
-        for result in run["results"]:
-            if wanted is None or result.get("target") in wanted:
-                merged.setdefault(_key(result), result)
+        sources.append(_only_targets(run, wanted))
     if not sources:
         return None, problems
-    return _merged_document(sources, list(merged.values())), problems
+    return _merged_document(sources), problems
 
 
-def _merged_document(sources: list[dict[str, Any]], results: list[dict[str, Any]]) -> dict[str, Any]:
+def _only_targets(run: dict[str, Any], wanted: set[str] | None) -> dict[str, Any]:
+    if wanted is None:
+        return run
+    return {**run, "results": [r for r in run["results"] if r.get("target") in wanted]}
+
+
+def merge_results(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The newest result of every (check, target) among `runs` (newest first)."""
+    merged: dict[tuple[str, str], dict[str, Any]] = {}
+    for run in runs:
+        for result in run["results"]:
+            merged.setdefault(_key(result), result)
+    return list(merged.values())
+
+
+def _merged_document(sources: list[dict[str, Any]]) -> dict[str, Any]:
+    results = merge_results(sources)
     parsed = [Result.from_json(r) for r in results]
     decision = decide(parsed)
     newest = sources[0]
@@ -148,12 +164,41 @@ def _merged_document(sources: list[dict[str, Any]], results: list[dict[str, Any]
         "started_at": newest.get("started_at"),
         "duration_ms": newest.get("duration_ms", 0),
         "merged_from": len(sources),
+        "newest_run": {
+            "started_at": newest.get("started_at"),
+            "duration_ms": newest.get("duration_ms", 0),
+            "results": len(newest["results"]),
+        },
         "results": results,
         "risks": [r.to_json() for r in rank_risks(parsed)],
         "decision": decision.to_json(),
         "awaiting_audit": awaits_audit(decision, parsed),
-        "diff": newest.get("diff"),
+        "diff": diff_pictures(sources).to_json(),
     }
+
+
+def diff_pictures(sources: list[dict[str, Any]]) -> RunDiff:
+    """The current picture (every check's latest result across `sources`, newest first)
+    against the previous one: the same merge without the newest run, i.e. the picture as it
+    stood before that run was saved.
+
+    Unlike a run's own diff, every (check, target) of the picture is compared, so a re-run
+    of one passing check still lists every other finding as still failing. A finding whose
+    check had not run before is new (its `was` is None); the first saved run has no
+    previous picture, so everything it found is new.
+    """
+    previous_runs = sources[1:]
+    before = {_key(r): r for r in merge_results(previous_runs)}
+    diff = RunDiff(previous=previous_runs[0].get("started_at") if previous_runs else None)
+    for result in merge_results(sources):
+        old = before.get(_key(result))
+        was_finding = old is not None and old.get("status") in FINDING
+        entry = _entry(result, old)
+        if result.get("status") in FINDING:
+            (diff.still_failing if was_finding else diff.new).append(entry)
+        elif was_finding and result.get("status") == "pass":
+            diff.fixed.append(entry)
+    return diff
 
 
 def diff_runs(previous: dict[str, Any] | None, current: dict[str, Any]) -> RunDiff:

@@ -43,10 +43,14 @@ _LABELS = {"on_call": "On call", "nameservers": "Name servers"}
 class FieldSpec:
     field: str
     secret: bool = False
+    multiline: bool = False
+    """Held as several lines (steps, notes, a list of URLs): edited as a text area."""
+    title: str = ""
+    """The label when it is not made from the field id (an environment's own name)."""
 
     @property
     def label(self) -> str:
-        return label_for(self.field)
+        return self.title or label_for(self.field)
 
 
 @dataclass(frozen=True)
@@ -57,6 +61,8 @@ class SectionSpec:
     title: str
     kind: str
     fields: tuple[FieldSpec, ...]
+    hint: str = ""
+    """What to write in its fields, when the labels alone do not say it."""
 
     def field(self, field: str) -> FieldSpec | None:
         return next((f for f in self.fields if f.field == field), None)
@@ -64,30 +70,45 @@ class SectionSpec:
 
 REGISTRATION_FIELDS = ("expires", "transfer_lock", "nameservers")
 """The registrar section's own facts; the registry knows them too (the pack shows both)."""
+MULTILINE_FIELDS = frozenset({"notes", "steps", "uptime_urls"})
+"""Field ids whose values are lists or prose, one item per line."""
+
+
+def _spec(field: str, secret: bool = False) -> FieldSpec:
+    return FieldSpec(field, secret, multiline=field in MULTILINE_FIELDS)
 
 
 def _access(section_id: str, title: str, *secrets: str, extra: tuple[str, ...] = ()) -> SectionSpec:
     plain = (*ACCESS_FIELDS, *extra)
-    fields = tuple(FieldSpec(f) for f in plain) + tuple(FieldSpec(s, True) for s in secrets)
+    fields = tuple(_spec(f) for f in plain) + tuple(_spec(s, True) for s in secrets)
     return SectionSpec(section_id, title, "access", fields)
 
 
-def _plain(section_id: str, title: str, kind: str, *fields: str) -> SectionSpec:
-    return SectionSpec(section_id, title, kind, tuple(FieldSpec(f) for f in fields))
+def _plain(section_id: str, title: str, kind: str, *fields: str, hint: str = "") -> SectionSpec:
+    return SectionSpec(section_id, title, kind, tuple(_spec(f) for f in fields), hint)
 
+
+ENV_SECTION = "env"
+ENV_HINT = (
+    "For each environment: where its values are managed (the host's settings, a secret manager) "
+    "and who can change them. The variable names come from sprint.toml [environments] and what "
+    "config.env finds the code reading."
+)
+DEFAULT_ENVIRONMENT = "production"
+"""The one environment the env section asks about when sprint.toml declares none."""
 
 SECTIONS: tuple[SectionSpec, ...] = (
     _access("registrar", "Domain registrar", "password", "recovery_codes", extra=REGISTRATION_FIELDS),
     _access("dns", "DNS / Cloudflare", "api_token"),
     _access("hosting", "Hosting", "api_token", "password"),
     _access("email_provider", "Email provider", "api_key", "password"),
-    _access("monitoring", "Monitoring", "api_key", "webhook_url"),
+    _access("monitoring", "Monitoring", "api_key"),
     _access("llm_provider", "LLM provider", "api_key"),
     SectionSpec(
         "cloudflare",
         "Cloudflare API (read-only token for the cloudflare checks)",
         "access",
-        (FieldSpec("account"), FieldSpec("owner"), FieldSpec("api_token", True), FieldSpec("notes")),
+        (_spec("account"), _spec("owner"), _spec("api_token", True), _spec("notes")),
     ),
     _plain(
         "contacts",
@@ -100,17 +121,17 @@ SECTIONS: tuple[SectionSpec, ...] = (
         "founder",
         "consultant",
     ),
-    _plain("env", "Environment variables", "environments"),
+    _plain(ENV_SECTION, "Environment variables", "environments", hint=ENV_HINT),
     _plain("rotation", "Secret rotation", "rotation", "notes"),
     SectionSpec(
         "monitors",
         "Uptime monitors and alerts",
         "monitoring",
         (
-            FieldSpec("uptime_urls"),
-            FieldSpec("status_page"),
-            FieldSpec("alert_route"),
-            FieldSpec("alert_webhook", True),
+            _spec("uptime_urls"),
+            _spec("status_page"),
+            _spec("alert_route"),
+            _spec("alert_webhook", True),
         ),
     ),
     _plain("rollback", "Rollback runbook", "rollback", "steps", "last_tested"),
@@ -118,6 +139,55 @@ SECTIONS: tuple[SectionSpec, ...] = (
 )
 
 _BY_ID = {s.id: s for s in SECTIONS}
+
+RENAMED = {"monitoring.webhook_url": "monitors.alert_webhook"}
+"""Fields that moved: the old name is read, written and migrated as the new one. The alert
+webhook lived in two places (the perf stage's monitoring access and the handover's
+monitors); monitor.alerts reads `monitors.alert_webhook`, so that is the one."""
+
+HANDOVER_FIELDS = (
+    "registrar.owner",
+    "dns.owner",
+    "hosting.owner",
+    "email_provider.owner",
+    "llm_provider.owner",
+    "contacts.support_email",
+    "contacts.escalation",
+    "rotation.notes",
+    "monitors.uptime_urls",
+    "monitors.alert_route",
+    "rollback.steps",
+    "release.notes",
+)
+"""The details a founder cannot operate without (DESIGN §2's handover checklist); with every
+field of the env section (one per environment), they are the handover details counted on
+the handover screen and at the top of the pack."""
+
+
+def environment_field(environment: str) -> str:
+    """The env section's field id for an environment of sprint.toml: `Prod-EU` -> `prod_eu`."""
+    slug = re.sub(r"[^a-z0-9]+", "_", environment.lower()).strip("_")[:MAX_PART] or "environment"
+    return slug if slug[0].isalpha() else f"env_{slug}"[:MAX_PART]
+
+
+def sections_for(environments: tuple[str, ...]) -> tuple[SectionSpec, ...]:
+    """The catalog for one sprint: the env section gets one field per environment it declares
+    (or `production` when it declares none), labelled with the environment's own name."""
+    fields: dict[str, FieldSpec] = {}
+    for name in environments or (DEFAULT_ENVIRONMENT,):
+        field = environment_field(name)
+        while field in fields:
+            field = f"{field}_{len(fields) + 1}"[-MAX_PART:]
+        fields[field] = FieldSpec(field, multiline=True, title=name)
+    return tuple(
+        SectionSpec(s.id, s.title, s.kind, tuple(fields.values()), s.hint) if s.id == ENV_SECTION else s
+        for s in SECTIONS
+    )
+
+
+def canonical_name(name: str) -> str:
+    """The name a field is kept under now (a renamed field's new name)."""
+    return RENAMED.get(name, name)
 
 
 def parse_name(name: str) -> tuple[str, str]:

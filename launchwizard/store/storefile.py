@@ -6,6 +6,12 @@
     [sections.registrar]
     owner = "Jane Doe"
 
+    [history]
+    "registrar.owner" = ["Dana Smith", "Sam Lee"]
+
+`history` keeps the values a clear field had before it was overwritten or cleared, newest
+first and at most HISTORY_DEPTH of them, so a slip can be undone; a secret field has none.
+
 It is read strictly, because it may be edited by hand: a syntax error, an unknown key, a
 malformed name or a secret-looking field written in clear is a StoreFileError naming the
 file and line. The writer refuses to put any secret field in clear, whatever the caller.
@@ -31,33 +37,53 @@ STORE_FILE_LIMIT = 4 * MIB
 
 STORE_FILE = "store.toml"
 FORMAT_VERSION = 1
-_TOP_KEYS = {"version", "secrets", "sections"}
+HISTORY_DEPTH = 5
+"""How many earlier values of a clear field are kept for restoring."""
+_TOP_KEYS = {"version", "secrets", "sections", "history"}
 
 
 @dataclass
 class StoreDocument:
-    """The decoded file: clear values by section and field, and the set secrets' names."""
+    """The decoded file: clear values by section and field, the set secrets' names, and the
+    earlier values of clear fields (full name -> values, newest first)."""
 
     values: dict[str, dict[str, str]] = field(default_factory=dict)
     secrets: set[str] = field(default_factory=set)
+    history: dict[str, list[str]] = field(default_factory=dict)
 
     def value(self, section: str, name: str) -> str | None:
         return self.values.get(section, {}).get(name)
 
     def put(self, section: str, name: str, value: str) -> None:
+        """Set a clear value; the one it replaces goes to the field's history."""
         if catalog_secret(f"{section}.{name}") or f"{section}.{name}" in self.secrets:
             raise StoreError(f"{section}.{name} is a secret field; it is never written to {STORE_FILE}")
+        self._remember(section, name, value)
         self.values.setdefault(section, {})[name] = value
 
-    def drop(self, section: str, name: str) -> bool:
-        """Remove a clear value; True if there was one."""
+    def drop(self, section: str, name: str, remember: bool = True) -> bool:
+        """Remove a clear value (into its history, unless told not to); True if there was one."""
         fields = self.values.get(section, {})
         if name not in fields:
             return False
+        if remember:
+            self._remember(section, name, "")
         del fields[name]
         if not fields:
             del self.values[section]
         return True
+
+    def forget(self, full_name: str) -> None:
+        """Drop a field's history (it became secret: its old clear values must go)."""
+        self.history.pop(full_name, None)
+
+    def _remember(self, section: str, name: str, replacement: str) -> None:
+        old = self.value(section, name)
+        if old is None or old == replacement:
+            return
+        full = f"{section}.{name}"
+        kept = [old, *(v for v in self.history.get(full, []) if v not in (old, replacement))]
+        self.history[full] = kept[:HISTORY_DEPTH]
 
 
 def load_document(path: Path) -> StoreDocument:
@@ -82,8 +108,14 @@ def save_document(path: Path, document: StoreDocument) -> None:
         for name in fields:
             if catalog_secret(f"{section}.{name}"):
                 raise StoreError(f"{section}.{name} is a secret field; it is never written to {STORE_FILE}")
+    for name in document.history:
+        if catalog_secret(name) or name in document.secrets:
+            raise StoreError(f"{name} is a secret field; its values are never written to {STORE_FILE}")
     body: dict[str, Any] = {"version": FORMAT_VERSION, "secrets": sorted(document.secrets)}
     body["sections"] = {s: dict(sorted(f.items())) for s, f in sorted(document.values.items()) if f}
+    history = {name: values for name, values in sorted(document.history.items()) if values}
+    if history:
+        body["history"] = history
     write_text_atomic(path, tomli_w.dumps(body))
 
 
@@ -101,7 +133,7 @@ class _Reader:
     def document(self, raw: dict[str, Any]) -> StoreDocument:
         for key in raw:
             if key not in _TOP_KEYS:
-                raise self.fail((key,), "unknown key (expected version, secrets, sections)")
+                raise self.fail((key,), "unknown key (expected version, secrets, sections, history)")
         if raw.get("version", FORMAT_VERSION) != FORMAT_VERSION:
             raise self.fail(("version",), f"unsupported version (this launchwizard reads {FORMAT_VERSION})")
         secrets = self.secrets(raw.get("secrets", []))
@@ -110,7 +142,26 @@ class _Reader:
             for name in fields:
                 if f"{section}.{name}" in secrets:
                     raise self.fail(("sections", section, name), "also listed in secrets; keep one")
-        return StoreDocument(values, secrets)
+        history = self.history(raw.get("history", {}), secrets)
+        return StoreDocument(values, secrets, history)
+
+    def history(self, raw: Any, secrets: set[str]) -> dict[str, list[str]]:
+        """Earlier values per clear field; more than HISTORY_DEPTH are dropped, not refused."""
+        if not isinstance(raw, dict):
+            raise self.fail(("history",), 'expected a table of "section.field" = [earlier values]')
+        history: dict[str, list[str]] = {}
+        for name, values in raw.items():
+            key = ("history", name)
+            self.name(name, key)
+            if catalog_secret(name) or name in secrets:
+                raise self.fail(key, f"{name} is a secret field; its earlier values are never kept here")
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise self.fail(key, "expected a list of earlier values (strings)")
+            problem = next((value_problem(v) for v in values if value_problem(v)), None)
+            if problem:
+                raise self.fail(key, problem)
+            history[name] = values[:HISTORY_DEPTH]
+        return history
 
     def secrets(self, raw: Any) -> set[str]:
         if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):

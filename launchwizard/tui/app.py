@@ -18,6 +18,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen, Screen
+from textual.theme import Theme
 
 from launchwizard.errors import UserError
 from launchwizard.safe.terminal import safe_text
@@ -26,6 +27,7 @@ from launchwizard.sprint import STAGES
 from launchwizard.state.model import now_utc
 from launchwizard.tui.keymap import keymap_path, load_keymap
 from launchwizard.tui.messages import StateReloaded
+from launchwizard.tui.navigation import navigation_bindings
 
 THEME_ENV = "LAUNCHWIZARD_THEME"
 
@@ -37,13 +39,6 @@ STATE_POLL_S = 1.0
 SCREEN_NAMES = ("overview", *(f"stage:{stage.id}" for stage in STAGES), "decision", "handover")
 
 
-def _stage_bindings() -> list[Binding]:
-    return [
-        Binding(str(n), f"show('stage:{stage.id}')", stage.title, id=f"stage-{stage.id}", show=False)
-        for n, stage in enumerate(STAGES, 1)
-    ]
-
-
 class LaunchWizardApp(App[None]):
     """Walks the 48-hour sprint: overview, one screen per stage, decision, handover."""
 
@@ -51,10 +46,7 @@ class LaunchWizardApp(App[None]):
     TITLE = "launchwizard"
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
-        Binding("o", "show('overview')", "Overview", id="overview"),
-        *_stage_bindings(),
-        Binding("d", "show('decision')", "Decision", id="decision"),
-        Binding("h", "show('handover')", "Handover", id="handover"),
+        *navigation_bindings(namespace=""),
     ]
 
     def __init__(
@@ -70,6 +62,8 @@ class LaunchWizardApp(App[None]):
         """The open sprint; None until the setup screen has written sprint.toml."""
         self.clock = clock
         """Injected time for tests and snapshots; None means the session's (real) clock."""
+        self._saved_theme = ""
+        """The theme as saved in the preferences (or given by the environment)."""
 
     def now(self) -> datetime:
         """The time every screen shows: the injected clock, else the session's."""
@@ -88,16 +82,37 @@ class LaunchWizardApp(App[None]):
         self.start_sprint(self.session)
 
     def _apply_theme(self) -> None:
+        """$LAUNCHWIZARD_THEME, else the theme last chosen in the palette; then every later
+        choice is saved, so it is there at the next start."""
+        from launchwizard.tui.preferences import load_theme, preferences_path
+
         name = os.environ.get(THEME_ENV, "").strip()
+        source = THEME_ENV
         if not name:
-            return
+            saved, problem = load_theme(preferences_path())
+            if problem:
+                self.notify(problem, severity="warning", markup=False)
+            name, source = saved or "", str(preferences_path())
         if name in self.available_themes:
             self.theme = name
-        else:
+        elif name:
             known = ", ".join(sorted(self.available_themes))
-            self.notify(
-                f"{THEME_ENV}={name} is not a theme; known: {known}", severity="warning", markup=False
-            )
+            self.notify(f"{source}: {name} is not a theme; known: {known}", severity="warning", markup=False)
+        self._saved_theme = self.theme
+        self.theme_changed_signal.subscribe(self, self._theme_chosen)
+
+    def _theme_chosen(self, theme: Theme) -> None:
+        """Save a theme the operator changed to (the one the wizard started with is not)."""
+        from launchwizard.tui.preferences import preferences_path, save_theme
+
+        if theme.name == self._saved_theme:
+            return
+        try:
+            save_theme(preferences_path(), theme.name)
+        except UserError as exc:
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self._saved_theme = theme.name
 
     def _apply_keymap(self) -> None:
         """The user's keymap.toml, if any; a broken file is a toast, never a crash."""

@@ -17,6 +17,7 @@ from pathlib import Path
 from launchwizard.config.errors import ConfigError
 from launchwizard.config.load import parse_toml_text
 from launchwizard.safe.files import KIB, read_capped
+from launchwizard.tui.preferences import config_dir
 
 KEYMAP_FILE_LIMIT = 64 * KIB
 
@@ -28,8 +29,7 @@ def keymap_path(environ: dict[str, str] | None = None) -> Path:
     env = dict(os.environ) if environ is None else environ
     if env.get(KEYMAP_ENV):
         return Path(env[KEYMAP_ENV]).expanduser()
-    config_home = env.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(config_home) / "launchwizard" / "keymap.toml"
+    return config_dir(env) / "keymap.toml"
 
 
 def load_keymap(path: Path) -> tuple[dict[str, str], str | None]:

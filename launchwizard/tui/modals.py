@@ -18,12 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 
 from launchwizard.errors import UserError
 from launchwizard.sprint import ManualItem
 from launchwizard.state.model import InvalidChange, ItemState
+from launchwizard.tui.dialog import Dialog, DialogBody, dialog_footer
 
 ACTIONS = (
     ("done", "Done (with evidence)"),
@@ -66,7 +66,7 @@ def parse_expiry(text: str) -> date | None:
         ) from None
 
 
-class ItemModal(ModalScreen[ItemChange | None]):
+class ItemModal(Dialog[ItemChange | None]):
     """Mark one manual item done, N/A, waived, or open again."""
 
     BINDINGS = [
@@ -86,21 +86,22 @@ class ItemModal(ModalScreen[ItemChange | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="item-dialog", classes="dialog"):
-            yield Static(Text(self.item.title, style="bold"), id="item-title")
-            yield Static(Text(f"Why: {self.item.why}", style="italic"), id="item-why")
-            with RadioSet(id="item-action"):
-                for action, label in ACTIONS:
-                    yield ChoiceButton(label, value=action == self.action_id, id=f"action-{action}")
-            yield Label(TEXT_LABELS[self.action_id], id="item-text-label")
-            yield Input(self._prefill(), id="item-text")
-            with Horizontal(id="waiver-fields"):
-                yield Input(self.item_state.owner, placeholder="owner (who answers for it)", id="item-owner")
-                expires = self.item_state.expires.isoformat() if self.item_state.expires else ""
-                yield Input(expires, placeholder="expires YYYY-MM-DD", id="item-expires")
-            yield Static("", id="item-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Save", variant="primary", id="item-save")
-                yield Button("Cancel", id="item-cancel")
+            yield Static(Text(self.item.title), id="item-title", classes="dialog-title")
+            with DialogBody():
+                yield Static(Text(f"Why: {self.item.why}", style="italic"), id="item-why")
+                with RadioSet(id="item-action", compact=True):
+                    for action, label in ACTIONS:
+                        yield ChoiceButton(label, value=action == self.action_id, id=f"action-{action}")
+                yield Label(TEXT_LABELS[self.action_id], id="item-text-label")
+                yield Input(self._prefill(), id="item-text", compact=True)
+                with Horizontal(id="waiver-fields"):
+                    owner = self.item_state.owner
+                    yield Input(
+                        owner, placeholder="owner (who answers for it)", id="item-owner", compact=True
+                    )
+                    expires = self.item_state.expires.isoformat() if self.item_state.expires else ""
+                    yield Input(expires, placeholder="expires YYYY-MM-DD", id="item-expires", compact=True)
+            yield dialog_footer("item-error", "item-save", "Save", "item-cancel")
 
     def _prefill(self) -> str:
         state = self.item_state
@@ -146,7 +147,7 @@ class ItemModal(ModalScreen[ItemChange | None]):
         self.dismiss(None)
 
 
-class PassphraseModal(ModalScreen[str | None]):
+class PassphraseModal(Dialog[str | None]):
     """Ask for the keyring passphrase once; twice when the keyring file is new."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="modal-cancel")]
@@ -158,15 +159,15 @@ class PassphraseModal(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="passphrase-dialog", classes="dialog"):
             title = "Choose a passphrase for the new keyring file" if self.confirm else "Keyring passphrase"
-            yield Static(Text(title, style="bold"))
-            yield Static("Secrets are encrypted with it; it is never stored.", markup=False)
-            yield Input(password=True, placeholder="passphrase", id="passphrase")
-            if self.confirm:
-                yield Input(password=True, placeholder="the same again", id="passphrase-again")
-            yield Static("", id="passphrase-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Unlock", variant="primary", id="passphrase-ok")
-                yield Button("Cancel", id="passphrase-cancel")
+            yield Static(Text(title), classes="dialog-title")
+            with DialogBody():
+                yield Static("Secrets are encrypted with it; it is never stored.", markup=False)
+                yield Input(password=True, placeholder="passphrase", id="passphrase", compact=True)
+                if self.confirm:
+                    yield Input(
+                        password=True, placeholder="the same again", id="passphrase-again", compact=True
+                    )
+            yield dialog_footer("passphrase-error", "passphrase-ok", "Unlock", "passphrase-cancel")
 
     @on(Input.Submitted, "#passphrase")
     def _first_entered(self) -> None:
@@ -193,7 +194,7 @@ class PassphraseModal(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class MessagePathModal(ModalScreen[bool]):
+class MessagePathModal(Dialog[bool]):
     """Ask for the path of a received .eml; `apply` refuses what is not a readable file."""
 
     BINDINGS = [
@@ -207,17 +208,15 @@ class MessagePathModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="message-dialog", classes="dialog"):
-            yield Static(Text("Received message for email.message", style="bold"))
-            yield Static(
-                "The path of a message received from the product, saved as .eml "
-                "(with its headers, as it arrived).",
-                markup=False,
-            )
-            yield Input(placeholder="/path/to/welcome-email.eml", id="message-path")
-            yield Static("", id="message-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Use it", variant="primary", id="message-ok")
-                yield Button("Cancel", id="message-cancel")
+            yield Static(Text("Received message for email.message"), classes="dialog-title")
+            with DialogBody():
+                yield Static(
+                    "The path of a message received from the product, saved as .eml "
+                    "(with its headers, as it arrived).",
+                    markup=False,
+                )
+                yield Input(placeholder="/path/to/welcome-email.eml", id="message-path", compact=True)
+            yield dialog_footer("message-error", "message-ok", "Use it", "message-cancel")
 
     @on(Input.Submitted, "#message-path")
     @on(Button.Pressed, "#message-ok")
@@ -237,7 +236,7 @@ class MessagePathModal(ModalScreen[bool]):
         self.dismiss(False)
 
 
-class AcceptRiskModal(ModalScreen[str | None]):
+class AcceptRiskModal(Dialog[str | None]):
     """Accept one failed finding of a check (a prompt of ai.injection) with a reason.
 
     `findings` are the ids that may be accepted; `apply(key, reason, by)` raises
@@ -257,23 +256,21 @@ class AcceptRiskModal(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="risk-dialog", classes="dialog"):
-            yield Static(Text(f"Accept a risk of {self._check}", style="bold"))
-            yield Static(
-                Text(
-                    "It stops counting against the launch and is listed with the reason in the pack. "
-                    f"Failed: {', '.join(self._findings)}"
+            yield Static(Text(f"Accept a risk of {self._check}"), classes="dialog-title")
+            with DialogBody():
+                yield Static(
+                    Text(
+                        "It stops counting against the launch and is listed with the reason in the pack. "
+                        f"Failed: {', '.join(self._findings)}"
+                    )
                 )
-            )
-            yield Label("Finding")
-            yield Input(value=self._findings[0], id="risk-finding")
-            yield Label("Reason")
-            yield Input(placeholder="why the team accepts it", id="risk-reason")
-            yield Label("Accepted by")
-            yield Input(placeholder="name", id="risk-by")
-            yield Static("", id="risk-error")
-            with Horizontal(classes="buttons"):
-                yield Button("Accept", variant="primary", id="risk-ok")
-                yield Button("Cancel", id="risk-cancel")
+                yield Label("Finding")
+                yield Input(value=self._findings[0], id="risk-finding", compact=True)
+                yield Label("Reason")
+                yield Input(placeholder="why the team accepts it", id="risk-reason", compact=True)
+                yield Label("Accepted by")
+                yield Input(placeholder="name", id="risk-by", compact=True)
+            yield dialog_footer("risk-error", "risk-ok", "Accept", "risk-cancel")
 
     def on_mount(self) -> None:
         self.query_one("#risk-reason", Input).focus()

@@ -23,22 +23,17 @@ RESULT_LOOK: dict[str, tuple[str, str, str]] = {
     NOT_RUN: ("○", "not run", "dim"),
     RUNNING: ("…", "running", "italic"),
 }
-"""symbol, word, rich style of every check status (and the two a row has before a result)."""
+"""symbol, word, rich style of every check status (and the two a row has before a result);
+`○` means not run, here and on every screen, and nothing else."""
 
 ITEM_LOOK: dict[str, tuple[str, str, str]] = {
-    "todo": ("○", "TODO", "yellow"),
+    "todo": ("☐", "TODO", "yellow"),
     "done": ("✓", "DONE", "green"),
     "na": ("–", "N/A", "dim"),
     "waived": ("~", "WAIVED", "yellow"),
     "expired": ("!", "WAIVER EXPIRED", "bold red"),
 }
 """symbol, word, rich style of a manual item's status."""
-
-STAGE_LOOK: dict[str, str] = {
-    "not-started": "○ not started",
-    "in-progress": "● in progress",
-    "done": "✓ done",
-}
 
 VERDICT_WORDS = {"ship-now": "SHIP NOW", "fix-first": "FIX FIRST", "delay-24h": "DELAY 24 HOURS"}
 

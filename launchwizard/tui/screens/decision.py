@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Static
 
 from launchwizard.decision import AWAITING_AUDIT, Decision
 from launchwizard.errors import UserError
@@ -20,18 +20,24 @@ from launchwizard.results import Result
 from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session
 from launchwizard.state.model import Override
+from launchwizard.tui.navigation import navigation_bindings
 from launchwizard.tui.screens.labels import cell, result_detail, stamp, status_words, verdict_words
 from launchwizard.tui.screens.override import OverrideModal
+from launchwizard.tui.widgets.keybar import KeyBar
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 RISK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("#", "rank"),
     ("Status", "status"),
     ("Severity", "severity"),
+    ("Problem", "problem"),
     ("Check", "check"),
     ("Target", "target"),
-    ("Summary", "summary"),
 )
 """(label, key) of each column of the risk table."""
+PROBLEM_WIDTH = 40
+"""The problem column is cut here (the detail below has it whole), so the check beside it
+stays in view at 80 columns."""
 
 
 def rule_text(decision: Decision | None) -> str:
@@ -61,9 +67,9 @@ def risk_cells(rank: int, result: Result) -> tuple[object, ...]:
         cell(str(rank)),
         cell(status_words(result.status)),
         cell(str(result.severity)),
+        cell(result.problem),
         cell(result.check),
         cell(result.target),
-        cell(result.summary),
     )
 
 
@@ -71,22 +77,28 @@ class DecisionScreen(Screen[None]):
     """Ship now, fix first or delay 24 hours: the rule, the override, and the ranked risks."""
 
     DEFAULT_CSS = """
+    DecisionScreen { overflow-y: hidden; }
     DecisionScreen #verdicts { height: auto; }
     DecisionScreen .verdict {
-        width: 1fr; height: auto; min-height: 5; max-height: 8;
+        width: 1fr; height: auto; min-height: 4; max-height: 6; overflow-y: auto;
         border: round $primary; padding: 0 1; text-style: bold;
     }
     DecisionScreen .verdict.-ship-now { border: round $success; color: $text-success; }
     DecisionScreen .verdict.-fix-first { border: round $warning; color: $text-warning; }
     DecisionScreen .verdict.-delay-24h { border: round $error; color: $text-error; }
-    DecisionScreen #reasons { height: auto; max-height: 5; padding: 0 1; }
-    DecisionScreen #risks { height: 1fr; min-height: 4; }
-    DecisionScreen #risk-detail { height: 7; border-top: solid $primary-muted; padding: 0 1; }
+    DecisionScreen #reasons { height: auto; max-height: 4; padding: 0 1; }
+    DecisionScreen #risks { height: 1fr; min-height: 3; }
+    DecisionScreen #risk-detail {
+        height: 1fr; min-height: 4; max-height: 9; border-top: solid $primary-muted; padding: 0 1;
+    }
     """
+    """Every part shrinks to fit (the reasons and the detail scroll), so the screen itself
+    never scrolls: at 80x24 it opens on its title and verdicts, not scrolled past them."""
 
     AUTO_FOCUS = "#risks"
 
     BINDINGS = [
+        *navigation_bindings(),
         Binding("v", "override", "Override", id="decision-override"),
         Binding("c", "clear_override", "Clear override", id="decision-clear-override"),
     ]
@@ -98,7 +110,7 @@ class DecisionScreen(Screen[None]):
         """The ranked risks as last shown; row keys are indexes into it."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="verdicts"):
             yield Static("", id="rule-verdict", classes="verdict", markup=False)
             yield Static("", id="override-verdict", classes="verdict", markup=False)
@@ -107,14 +119,14 @@ class DecisionScreen(Screen[None]):
         yield DataTable(id="risks", cursor_type="row", zebra_stripes=True)
         with VerticalScroll(id="risk-detail"):
             yield Static("", id="risk-detail-text", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#rule-verdict").border_title = "Rule's verdict"
         self.query_one("#override-verdict").border_title = "Override"
         table = self.query_one("#risks", DataTable)
         for label, key in RISK_COLUMNS:
-            table.add_column(label, key=key)
+            table.add_column(label, key=key, width=PROBLEM_WIDTH if key == "problem" else None)
 
     def on_state_reloaded(self) -> None:
         self.on_screen_resume()

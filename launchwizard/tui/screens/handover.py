@@ -19,20 +19,32 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Markdown, OptionList, Static
+from textual.widgets import Markdown, OptionList, Static
 from textual.widgets.option_list import Option
 
 from launchwizard.errors import UserError
 from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session
+from launchwizard.store.view import HandoverDetail
+from launchwizard.tui.navigation import navigation_bindings
+from launchwizard.tui.widgets.keybar import KeyBar
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 
-def checklist_text(missing: list[str]) -> str:
-    """The handover checklist: each missing thing on its line, or a clear all-done."""
+def details_line(details: tuple[HandoverDetail, ...]) -> str:
+    """`7 of 14 handover details captured`: the founder's owners, contacts and runbooks."""
+    captured = sum(1 for detail in details if detail.captured)
+    return f"{captured} of {len(details)} handover details captured"
+
+
+def checklist_text(missing: list[str], details: tuple[HandoverDetail, ...] = ()) -> str:
+    """The handover checklist: how many details are captured, then each missing thing on its
+    line, or a clear all-done."""
+    head = f"{details_line(details)}\n" if details else ""
     if not missing:
-        return "✓ Nothing missing: every manual item is settled and every handover detail is captured."
+        return head + "✓ Nothing missing: every manual item is settled and every handover detail is captured."
     lines = (f"☐ {safe_text(item)}" for item in missing)
-    return f"✗ Still missing for the handover ({len(missing)}):\n" + "\n".join(lines)
+    return f"{head}✗ Still missing for the handover ({len(missing)}):\n" + "\n".join(lines)
 
 
 class HandoverScreen(Screen[None]):
@@ -68,7 +80,7 @@ class HandoverScreen(Screen[None]):
 
     AUTO_FOCUS = "#pack-files"
 
-    BINDINGS = [Binding("e", "export", "Export pack", id="handover-export")]
+    BINDINGS = [*navigation_bindings(), Binding("e", "export", "Export pack", id="handover-export")]
 
     def __init__(self, session: Session, templates: Path | None = None, out_dir: Path | None = None) -> None:
         super().__init__()
@@ -83,7 +95,7 @@ class HandoverScreen(Screen[None]):
         """Counts preview requests, so a slow render that finishes late is ignored."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="checklist"):
             yield Static("", id="checklist-text", markup=False)
         yield Static("", id="handover-status", markup=False, classes="-empty")
@@ -92,7 +104,7 @@ class HandoverScreen(Screen[None]):
             with VerticalScroll(id="preview"):
                 yield Static("", id="preview-error", markup=False, classes="-empty")
                 yield Markdown("", id="preview-text")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#pack-files").border_title = "Pack files"
@@ -105,7 +117,10 @@ class HandoverScreen(Screen[None]):
 
     def show_session(self) -> None:
         """Redraw the checklist now and re-render the preview in the background."""
-        self.query_one("#checklist-text", Static).update(checklist_text(self.session.missing_for_handover()))
+        missing = self.session.missing_for_handover()
+        self.query_one("#checklist-text", Static).update(
+            checklist_text(missing, self.session.handover_details())
+        )
         self.generation += 1
         self.render_preview(self.generation)
 

@@ -52,7 +52,7 @@ def evidence_lines(evidence: dict[str, Any]) -> list[str]:
 def result_detail(result: Result) -> str:
     """What a selected risk row expands to: the finding, its fix, its evidence, references."""
     lines = [
-        f"{status_words(result.status)} {result.severity}: {safe_text(result.title or result.check)}",
+        f"{status_words(result.status)} {result.severity}: {safe_text(result.problem)}",
         f"{safe_text(result.check)} on {safe_text(result.target)}: {safe_text(result.summary)}",
         "",
         "Fix:",

@@ -12,32 +12,20 @@ from collections.abc import Callable
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
+from textual.containers import Vertical
 from textual.widgets import Button, Input, Label, Select, Static
 
 from launchwizard.errors import UserError
 from launchwizard.state.model import VERDICTS, Override
+from launchwizard.tui.dialog import Dialog, DialogBody, dialog_footer
 from launchwizard.tui.screens.labels import verdict_words
 
 ApplyOverride = Callable[[str, str, str], None]
 """(verdict, reason, by) -> None, raising a UserError when the override is refused."""
 
 
-class OverrideModal(ModalScreen[bool]):
+class OverrideModal(Dialog[bool]):
     """Verdict, reason (required) and who decided; dismissed with True once recorded."""
-
-    DEFAULT_CSS = """
-    OverrideModal { align: center middle; }
-    OverrideModal #override-dialog {
-        width: 70; max-width: 95%; height: auto; max-height: 95%;
-        border: thick $primary; background: $surface; padding: 0 1;
-    }
-    OverrideModal #override-dialog > * { margin-bottom: 1; }
-    OverrideModal #override-error { color: $text-error; height: auto; margin: 0; }
-    OverrideModal #override-buttons { height: auto; align-horizontal: right; margin: 0; }
-    OverrideModal #override-buttons Button { margin-left: 1; }
-    """
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="override-cancel"),
@@ -55,25 +43,29 @@ class OverrideModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         current = self.current
-        with Vertical(id="override-dialog"):
-            yield Label("Override the launch decision", variant="primary")
-            yield Static(f"The rule says: {verdict_words(self.rule)}" if self.rule else "", markup=False)
-            yield Select(
-                [(verdict_words(v), v) for v in VERDICTS],
-                prompt="Verdict",
-                value=current.verdict if current else Select.NULL,
-                id="override-verdict",
+        with Vertical(id="override-dialog", classes="dialog"):
+            yield Label("Override the launch decision", classes="dialog-title")
+            with DialogBody():
+                yield Static(f"The rule says: {verdict_words(self.rule)}" if self.rule else "", markup=False)
+                yield Select(
+                    [(verdict_words(v), v) for v in VERDICTS],
+                    prompt="Verdict",
+                    value=current.verdict if current else Select.NULL,
+                    id="override-verdict",
+                    compact=True,
+                )
+                yield Input(
+                    current.reason if current else "",
+                    placeholder="Why (required; it goes into the handover pack)",
+                    id="override-reason",
+                    compact=True,
+                )
+                yield Input(
+                    current.by if current else "", placeholder="Decided by", id="override-by", compact=True
+                )
+            yield dialog_footer(
+                "override-error", "override-save-button", "Record override", "override-cancel-button"
             )
-            yield Input(
-                current.reason if current else "",
-                placeholder="Why (required; it goes into the handover pack)",
-                id="override-reason",
-            )
-            yield Input(current.by if current else "", placeholder="Decided by", id="override-by")
-            yield Static("", id="override-error", markup=False)
-            with Horizontal(id="override-buttons"):
-                yield Button("Record override", variant="primary", id="override-save-button")
-                yield Button("Cancel", id="override-cancel-button")
 
     @on(Button.Pressed, "#override-save-button")
     @on(Input.Submitted)

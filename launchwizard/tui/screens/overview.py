@@ -12,24 +12,36 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import Static
 
 from launchwizard.decision import Decision
 from launchwizard.safe.terminal import safe_text
 from launchwizard.session import Session, StageCounts
 from launchwizard.sprint import STAGES
-from launchwizard.tui.status import STAGE_LOOK, result_label, verdict_label
+from launchwizard.tui.navigation import navigation_bindings
+from launchwizard.tui.status import result_label, verdict_label
 from launchwizard.tui.widgets.clock import SprintClock
+from launchwizard.tui.widgets.keybar import KeyBar
+from launchwizard.tui.widgets.stages import StageRow, StageTable
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 TOP_RISKS = 5
 COUNT_COLUMNS = (
-    ("passed", "✓pass"),
-    ("warned", "!warn"),
-    ("failed", "✗fail"),
-    ("errored", "?error"),
-    ("todo", "○todo"),
+    ("passed", "✓\npass"),
+    ("warned", "!\nwarn"),
+    ("failed", "✗\nfail"),
+    ("errored", "?\nerror"),
+    ("not_run", "○\nnot run"),
+    ("todo", "☐ items\nto do"),
 )
-"""Count columns; symbol and word share one header so the table fits 80 columns."""
+"""The checks of each stage by status (not run included, so a stage nothing ran in never
+reads as clean), then its manual items still to do; symbol and word in each header, the
+same symbols as every other screen, and the table fits 80 columns."""
+
+
+def count_cell(count: int) -> str:
+    """A count; none is a dot, so the counts that matter stand out."""
+    return str(count) if count else "·"
 
 
 def risks_text(session: Session) -> Text:
@@ -40,8 +52,8 @@ def risks_text(session: Session) -> Text:
         return text
     for result in risks:
         text.append_text(result_label(result.status))
-        text.append(f" {result.severity} {result.check} on {safe_text(result.target)}\n", style="bold")
-        text.append(f"  {safe_text(result.summary)}\n")
+        text.append(f" {safe_text(result.problem)}\n", style="bold")
+        text.append(f"  {result.severity} · {result.check} on {safe_text(result.target)}\n")
     return text
 
 
@@ -60,7 +72,7 @@ def decision_text(session: Session) -> Text:
         text.append_text(verdict_label(rule.verdict))
         text.append("\n")
     elif rule is None:
-        text.append("○ NOT DECIDED: run the quick audit (stage 1) first.\n")
+        text.append("– NOT DECIDED: run the quick audit (stage 1) first.\n")
         return text
     else:
         text.append_text(verdict_label(rule.verdict))
@@ -75,35 +87,28 @@ def decision_text(session: Session) -> Text:
 class OverviewScreen(Screen[None]):
     """Where the sprint stands; Enter (or a click) on a stage opens it."""
 
-    BINDINGS = [Binding("enter", "open_stage", "Open stage", id="open-stage")]
+    BINDINGS = [*navigation_bindings(), Binding("enter", "open_stage", "Open stage", id="open-stage")]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield SprintClock(lambda: self.session.state, self.app.now, id="clock")  # type: ignore[attr-defined]
-        yield DataTable(cursor_type="row", zebra_stripes=True, id="stages")
+        yield StageTable(COUNT_COLUMNS, id="stages")
         with Horizontal(id="overview-bottom"):
             with VerticalScroll(id="risks-pane"):
                 yield Static(id="risks")
             with VerticalScroll(id="decision-pane"):
                 yield Static(id="decision")
-        yield Footer()
-
-    def on_mount(self) -> None:
-        table = self.query_one("#stages", DataTable)
-        table.add_column("Stage", key="stage")
-        table.add_column("State", key="state")
-        for key, label in COUNT_COLUMNS:
-            table.add_column(label, key=key)
-        self.show_sprint()
+        yield KeyBar()
 
     def on_state_reloaded(self) -> None:
         self.on_screen_resume()
 
     def on_screen_resume(self) -> None:
+        """Drawn each time the screen is shown, the first time included."""
         self.show_sprint()
 
     def show_sprint(self) -> None:
@@ -114,20 +119,19 @@ class OverviewScreen(Screen[None]):
         self.query_one("#decision", Static).update(decision_text(self.session))
 
     def _show_stages(self) -> None:
-        table = self.query_one("#stages", DataTable)
-        row = table.cursor_row
-        table.clear()
+        rows = []
         for number, stage in enumerate(STAGES, 1):
             counts: StageCounts = self.session.stage_counts(stage.id)
-            state = self.session.state.stages.get(stage.id)
-            look = STAGE_LOOK.get(state.status if state else "not-started", "")
-            cells = [Text(str(getattr(counts, key)), justify="right") for key, _ in COUNT_COLUMNS]
-            table.add_row(Text(f"{number} {stage.title}"), Text(look), *cells, key=stage.id)
-        table.move_cursor(row=max(0, min(row, table.row_count - 1)))
+            cells = tuple(count_cell(getattr(counts, key)) for key, _ in COUNT_COLUMNS)
+            rows.append(StageRow(stage.id, f"{number} {stage.title}", cells))
+        self.query_one(StageTable).show(tuple(rows))
 
-    @on(DataTable.RowSelected, "#stages")
+    @on(StageTable.Chosen)
+    def _stage_clicked(self, event: StageTable.Chosen) -> None:
+        self.app.action_show(f"stage:{event.stage_id}")  # type: ignore[attr-defined]
+
     def action_open_stage(self) -> None:
-        """Open the stage under the cursor (Enter, a click, or the remapped key)."""
-        table = self.query_one("#stages", DataTable)
-        stage_id = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        self.app.action_show(f"stage:{stage_id}")  # type: ignore[attr-defined]
+        """Open the stage under the cursor (Enter, or the remapped key)."""
+        stage_id = self.query_one(StageTable).cursor_stage
+        if stage_id is not None:
+            self.app.action_show(f"stage:{stage_id}")  # type: ignore[attr-defined]

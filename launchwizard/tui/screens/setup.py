@@ -17,7 +17,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.validation import ValidationResult, Validator
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from launchwizard.config import Sprint
 from launchwizard.errors import UserError
@@ -32,6 +32,8 @@ from launchwizard.tui.screens.setup_form import (
     suggested_hosts,
     write_sprint,
 )
+from launchwizard.tui.widgets.keybar import KeyBar
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 SessionFactory = Callable[[Sprint], Session]
 
@@ -85,7 +87,7 @@ class SetupScreen(Screen[Session]):
         """The hosts last filled in from the apex, replaced while the operator has not edited them."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="setup-form"):
             yield Static(
                 f"No sprint.toml at {self.config_path}. Describe the product and launchwizard "
@@ -97,7 +99,7 @@ class SetupScreen(Screen[Session]):
             for spec in FIELDS:
                 yield from self._field(spec)
             yield Static("", id="setup-status", markup=False, classes="-empty")
-        yield Footer()
+        yield KeyBar()
 
     def _field(self, spec: FieldSpec) -> ComposeResult:
         with Horizontal(classes="field-row"):

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, ProgressBar, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, ProgressBar, Static, TabbedContent, TabPane
 from textual.worker import Worker, WorkerState
 
 from launchwizard.checks.runner import Unit
@@ -24,19 +24,23 @@ from launchwizard.sprint import STAGES
 from launchwizard.tui.checkrun import run_units
 from launchwizard.tui.messages import CheckFinished, CheckStarted, RunFailed, RunFinished
 from launchwizard.tui.modals import AcceptRiskModal, ItemChange, ItemModal, MessagePathModal
+from launchwizard.tui.navigation import navigation_bindings
 from launchwizard.tui.widgets.capture import CaptureForm
 from launchwizard.tui.widgets.checklist import ChecklistTable, backing
 from launchwizard.tui.widgets.evidence import copyable_record, unit_finding
+from launchwizard.tui.widgets.keybar import KeyBar
 from launchwizard.tui.widgets.results import ResultsTable, row_key
+from launchwizard.tui.widgets.titlebar import TitleBar
 
 
 class StageScreen(Screen[None]):
     """The stage `stage_id`: its checks, its manual items and what it captures."""
 
     BINDINGS = [
-        Binding("r", "run_stage", "Run stage", id="run-stage", tooltip="Run every check of this stage"),
+        *navigation_bindings(),
+        Binding("r", "run_stage", "Run", id="run-stage", tooltip="Run every check of this stage"),
         Binding("x", "rerun_check", "Re-run", id="rerun-check", tooltip="Run the selected row again"),
-        Binding("m", "mark_item", "Mark item", id="mark-item", tooltip="Done, N/A or waive a manual item"),
+        Binding("m", "mark_item", "Mark", id="mark-item", tooltip="Done, N/A or waive a manual item"),
         Binding(
             "y",
             "copy_record",
@@ -82,7 +86,7 @@ class StageScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         number = next(n for n, s in enumerate(STAGES, 1) if s.id == self.stage.id)
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="stage-bar"):
             heading = Text(f"Stage {number}/{len(STAGES)} · {self.stage.title}", style="bold")
             heading.append(f" · {self.stage.purpose}", style="italic")
@@ -98,7 +102,7 @@ class StageScreen(Screen[None]):
                 yield ChecklistTable(id="items")
                 yield Static(id="item-detail")
             yield TabPane("Capture", id="capture")
-        yield Footer()
+        yield KeyBar()
 
     def _first_tab(self) -> str:
         """Open where the stage has work: its checks, else its checklist, else its form."""

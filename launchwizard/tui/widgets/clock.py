@@ -19,7 +19,7 @@ def describe_clock(state: SprintState, now: datetime) -> Text:
     if state.started_at is None:
         return Text.assemble(
             ("48-hour clock: ", "bold"),
-            "○ not started. It starts with the first run or the first checked item.\n",
+            "– not started. It starts with the first run or the first checked item.\n",
             ("Phase 1 (hours 0–8) audit: ", "bold"),
             "audit access, DNS, SSL, email and the deploy path",
         )

@@ -15,12 +15,13 @@ from rich.text import Text
 
 from launchwizard.checks.base import CheckSpec
 from launchwizard.checks.runner import Unit
-from launchwizard.results import Result
+from launchwizard.results import Result, Status
 from launchwizard.safe.terminal import safe_text
 from launchwizard.tui.status import result_label
 from launchwizard.tui.widgets.latency import percentile_bars
 
 INDENT = "  "
+FINDING_STATUSES = (Status.FAIL, Status.ERROR, Status.WARN)
 RECORD_KEYS = ("record", "parsed", "suggested_record", "publish_at")
 """Evidence keys shown in their own sections (email records), not in the Evidence list."""
 FINDINGS_KEY = "findings"
@@ -189,7 +190,7 @@ def finding_rows(findings: Any) -> list[str] | None:
         rows.append([str(item.get("severity", "")).upper(), item["rule"], place, item["redacted"], note])
     lines = table_lines(rows)
     if len(findings) > MAX_FINDING_ROWS:
-        lines.append(f"… and {len(findings) - MAX_FINDING_ROWS} more (launchwizard secrets lists them all)")
+        lines.append(f"… and {len(findings) - MAX_FINDING_ROWS} more (`launchwizard secrets` lists them all)")
     return lines
 
 
@@ -209,7 +210,7 @@ def site_lines(sites: Any) -> list[str] | None:
         lines.append(f"        {_cell(item['code'])}")
         lines.append(f"        fix: {item.get('fix', '')}")
     if len(sites) > MAX_FINDING_ROWS:
-        lines.append(f"… and {len(sites) - MAX_FINDING_ROWS} more (launchwizard code lists them all)")
+        lines.append(f"… and {len(sites) - MAX_FINDING_ROWS} more (`launchwizard code` lists them all)")
     return lines
 
 
@@ -293,7 +294,7 @@ def finding_text(spec: CheckSpec, unit_target: str, result: Result | None) -> Te
     text = Text()
     text.append_text(result_label(result.status if result else "not-run"))
     text.append(f"  {spec.id} on {safe_text(unit_target)}", style="bold")
-    text.append(f"  ({(result.severity if result else spec.severity)} severity)\n")
+    text.append(f"  ({spec.severity} severity{_finding_severity(spec, result)})\n")
     text.append(spec.title + "\n", style="italic")
     if result is None:
         text.append("\nNot run yet: run the stage, or re-run just this check (keys in the footer).\n")
@@ -360,6 +361,14 @@ def _tables(text: Text, evidence: dict[str, Any]) -> tuple[str, ...]:
     if paste:
         _section(text, "Headers to paste", paste)
     return tuple(shown)
+
+
+def _finding_severity(spec: CheckSpec, result: Result | None) -> str:
+    """A finding rated apart from its check (an expired certificate is critical where the
+    check is high) says so beside the check's severity, which never changes with a result."""
+    if result is None or result.status not in FINDING_STATUSES or result.severity == spec.severity:
+        return ""
+    return f"; this finding: {result.severity}"
 
 
 def unit_finding(unit: Unit, result: Result | None) -> Text:

@@ -23,8 +23,8 @@ COLUMNS = (
     ("severity", "Severity", 8),
 )
 SUMMARY_WIDTH = 200
-CHANGING = ("status", "severity", "summary")
-"""The cells a new result can change; check and target are fixed by the row."""
+CHANGING = ("status", "summary")
+"""The cells a new result can change; check, target and severity are fixed by the row."""
 
 
 def row_key(check: str, target: str) -> str:
@@ -69,7 +69,7 @@ class ResultsTable(DataTable[Text]):
         key = row_key(unit.spec.id, target)
         self.units[key] = unit if target == unit.target else Unit(unit.spec, target)
         status = RUNNING if running else (result.status if result else NOT_RUN)
-        severity = str(result.severity if result else unit.spec.severity)
+        severity = str(unit.spec.severity)
         summary = safe_text((result.summary if result else "").replace("\n", " "))[:SUMMARY_WIDTH]
         cells = {
             "status": result_label(status),
