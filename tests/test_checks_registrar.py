@@ -21,7 +21,6 @@ from typing import Any
 import pytest
 import pytest_asyncio
 import tomli_w
-from textual.widgets import Input
 
 from launchwizard.checks.base import CheckSpec
 from launchwizard.checks.registrar import delegation_against
@@ -39,6 +38,7 @@ from launchwizard.store.crypto import ScryptParams
 from launchwizard.store.filekeyring import EncryptedFileKeyring
 from launchwizard.store.store import Store
 from launchwizard.tui.app import LaunchWizardApp
+from launchwizard.tui.widgets.capture_field import FieldValue
 
 CHECKS = ("registrar.expiry", "registrar.status", "registrar.delegation", "registrar.dnssec")
 E, S, D, K = CHECKS
@@ -463,10 +463,11 @@ async def test_the_handover_shows_the_registry_beside_what_was_captured(
     async with app.run_test(size=(100, 40)) as pilot:
         await pilot.press("1", "f")
         await pilot.pause()
-        expires = app.screen.query_one("#field-registrar-expires", Input)
-        assert expires.value == "" and expires.placeholder == prefill["registrar.expires"]
-        provider = app.screen.query_one("#field-registrar-provider", Input)
-        assert provider.value == "Lab Registrar (reseller account 42)"
+        expires = app.screen.query_one("#field-registrar-expires", FieldValue)
+        assert expires.field.value is None and expires.suggestion == prefill["registrar.expires"]
+        assert prefill["registrar.expires"] in str(expires.render())
+        provider = app.screen.query_one("#field-registrar-provider", FieldValue)
+        assert provider.field.value == "Lab Registrar (reseller account 42)"
     assert "expires" not in (sprint.state_dir / "store.toml").read_text(), "a suggestion is never saved"
 
 
