@@ -324,8 +324,10 @@ async def test_ratelimit_stays_within_budget_and_rate(
     assert "no throttling seen within 7 requests" in result.summary and "not proof" in result.summary
     arrivals = lab.arrivals(edge("ratelimit"), "/open")
     assert len(arrivals) == 7
-    gaps = [later - earlier for earlier, later in itertools.pairwise(arrivals)]
-    assert min(gaps) >= 0.9 / rate
+    # The pacer spaces the sends; each arrival also carries its own connect and TLS time, so
+    # one request may land up to one interval early, never more: no burst beyond the rate.
+    for i, j in itertools.combinations(range(len(arrivals)), 2):
+        assert arrivals[j] - arrivals[i] >= (j - i - 1) / rate
 
 
 async def test_ratelimit_503_with_a_date_is_read(

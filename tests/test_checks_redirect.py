@@ -102,22 +102,23 @@ CANONICAL_HOSTS = [
     "longchain.lab.test",
     "wronghost.lab.test",
     "noredirect.lab.test",
-    "slowbody.lab.test",
-    "hugebody.lab.test",
     "closed80.lab.test",
 ]
+ENDLESS_BODY_HOSTS = ["slowbody.lab.test", "hugebody.lab.test"]
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def canonical(make_sprint, run_check):
+    """Hosts that answer promptly get the default timeout: a busy machine must not turn a
+    verdict into a timeout. Only the endless bodies run with a short one, since they end there."""
     sprint = make_sprint(
         CANONICAL_HOSTS,
         apex="acme.test",
         canonical="https://www.acme.test/",
         redirects={"offhost.lab.test": "https://offhost.lab.test/"},
-        network={"timeout_s": 0.5},
     )
-    return await run_check(sprint, "redirect.canonical")
+    endless = make_sprint(ENDLESS_BODY_HOSTS, network={"timeout_s": 1.0})
+    return await run_check(sprint, "redirect.canonical") | await run_check(endless, "redirect.canonical")
 
 
 async def test_apex_and_www_end_on_the_canonical_url(canonical) -> None:

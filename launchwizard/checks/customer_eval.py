@@ -26,6 +26,7 @@ from launchwizard.ai.prompts import TARGET_TEST_PROMPT
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.chatcall import ChatReply, ask, target_fix, target_problem, target_row
 from launchwizard.config.derived import chat_timeout
+from launchwizard.net.http import hard_stop_s
 from launchwizard.results import Result, Severity, Status
 from launchwizard.secrets.engine import Scanner
 
@@ -55,7 +56,7 @@ def eval_deadline(sprint: Sprint) -> float:
     budget = sprint.probes.eval
     endpoint = sprint.endpoints.get(budget.endpoint or "")
     timeout = chat_timeout(endpoint) if endpoint is not None else sprint.network.timeout_s
-    return budget.max_requests * (timeout + 1 / budget.rate_per_s + 1) + sprint.network.timeout_s
+    return budget.max_requests * (hard_stop_s(timeout) + 1 / budget.rate_per_s + 1) + sprint.network.timeout_s
 
 
 @dataclass

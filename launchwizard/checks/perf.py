@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.chatcall import ChatReply, ask
 from launchwizard.config.derived import chat_timeout, core_routes
-from launchwizard.net.http import FetchError
+from launchwizard.net.http import FetchError, hard_stop_s
 from launchwizard.perf.stats import MIN_SAMPLES, Summary, summarise
 from launchwizard.results import Result, Severity, Status
 
@@ -54,16 +54,16 @@ FIX_CHAT_TIMEOUT = (
 
 
 def latency_deadline(sprint: Sprint) -> float:
-    """Rounds of `concurrency` requests, each round at most one timeout, plus slack."""
+    """Rounds of `concurrency` requests, each round at most one request's hard stop, plus slack."""
     rounds = math.ceil(sprint.perf.samples / sprint.perf.concurrency) * len(core_routes(sprint))
-    return (rounds + 2) * sprint.network.timeout_s
+    return rounds * hard_stop_s(sprint.network.timeout_s) + 2 * sprint.network.timeout_s
 
 
 def chat_deadline(sprint: Sprint) -> float:
     """Every chat sample may use the whole chat timeout."""
     endpoint = sprint.endpoints.get("chat")
     timeout = chat_timeout(endpoint) if endpoint is not None else sprint.network.timeout_s
-    return CHAT_SAMPLES * (timeout + 1) + sprint.network.timeout_s
+    return CHAT_SAMPLES * (hard_stop_s(timeout) + 1) + sprint.network.timeout_s
 
 
 @dataclass

@@ -20,7 +20,7 @@ from launchwizard.checks.base import CheckContext
 from launchwizard.checks.chatcall import request_endpoint
 from launchwizard.config.derived import render_body
 from launchwizard.edge.ratelimit import RateLimitInfo, read_ratelimit
-from launchwizard.net.http import FetchError, Response
+from launchwizard.net.http import FetchError, Response, hard_stop_s
 from launchwizard.results import Result, Severity, Status
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ def probe_deadline(sprint: Sprint) -> float:
     budget = sprint.probes.ratelimit
     endpoint = sprint.endpoints.get(budget.endpoint or "")
     timeout = (endpoint.timeout_s if endpoint and endpoint.timeout_s else None) or sprint.network.timeout_s
-    return budget.max_requests / budget.rate_per_s + (budget.max_requests + 1) * timeout
+    return budget.max_requests / budget.rate_per_s + (budget.max_requests + 1) * hard_stop_s(timeout)
 
 
 @dataclass

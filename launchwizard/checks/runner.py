@@ -193,17 +193,21 @@ class Runner:
         self._per_target: dict[str, asyncio.Semaphore] = {}
 
     def deadline_for(self, spec: CheckSpec) -> float:
-        """Seconds a unit may take: its own budget, else one network timeout per round trip
-        plus one for slack."""
+        """Seconds a unit may take: its own budget, else one request's hard stop per round trip
+        plus one network timeout for slack."""
         if spec.deadline is not None:
             return spec.deadline(self.sprint)
         if spec.budget_s is not None:
             return spec.budget_s
-        return (spec.round_trips + 1) * self.sprint.network.timeout_s
+        from launchwizard.net.http import hard_stop_s
+
+        timeout = self.sprint.network.timeout_s
+        return spec.round_trips * hard_stop_s(timeout) + timeout
 
     async def run(self) -> RunReport:
         started_at = datetime.now(UTC).isoformat(timespec="seconds")
         started = time.perf_counter()
+        self._redactor.prepare()
         async with self._net_factory(self.sprint.network) as net:
             batches = await asyncio.gather(*(self._run_unit(u, net) for u in self.units))
         results = [r for batch in batches for r in batch]

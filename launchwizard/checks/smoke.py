@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from launchwizard.checks.base import CheckContext
 from launchwizard.checks.chatcall import ask, request_endpoint
 from launchwizard.config.derived import chat_timeout, homepage_url
-from launchwizard.net.http import FetchError
+from launchwizard.net.http import FetchError, hard_stop_s
 from launchwizard.results import Result, Severity, Status
 
 if TYPE_CHECKING:
@@ -119,12 +119,12 @@ def smoke_routes(sprint: Sprint) -> list[Endpoint]:
 
 
 def smoke_deadline(sprint: Sprint) -> float:
-    """Two attempts per route, each at most its own timeout, plus the pause between them."""
+    """Two attempts per route, each at most its own hard stop, plus the pause between them."""
     per_try = [
         chat_timeout(e) if e.name == "chat" else (e.timeout_s or sprint.network.timeout_s)
         for e in smoke_routes(sprint)
     ]
-    return 2 * max(per_try) + RETRY_PAUSE_S + sprint.network.timeout_s
+    return 2 * hard_stop_s(max(per_try)) + RETRY_PAUSE_S + sprint.network.timeout_s
 
 
 async def _try(ctx: CheckContext, endpoint: Endpoint) -> Attempt:

@@ -513,6 +513,13 @@ async def _close_all(streams: list[httpcore.AsyncNetworkStream]) -> None:
             await stream.aclose()
 
 
+def hard_stop_s(timeout_s: float) -> float:
+    """The longest one request can take with this timeout: the timeout, then the grace before
+    the hard stop. A check's deadline is built from this, never from the bare timeout, or a
+    server that trickles its head turns the check's verdict into "did not finish"."""
+    return timeout_s + _grace(timeout_s)
+
+
 def _grace(deadline: float) -> float:
     """Extra time for the hard stop, so httpx's own timeouts fire first.
 

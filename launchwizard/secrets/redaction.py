@@ -63,6 +63,11 @@ class Redactor:
             self._known |= fresh
             self._pattern = None
 
+    def prepare(self) -> None:
+        """Compile the rule engine now, before checks are in flight: compiled on the first
+        result instead, its cost stalls the event loop while other checks' timers run."""
+        self._scanner_for()
+
     def text(self, text: str) -> str:
         """`text` with every secret, known value and marker replaced by its redacted form."""
         if len(text) < min(MIN_SCANNED, MIN_KNOWN // 2):
