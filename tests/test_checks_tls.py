@@ -115,8 +115,11 @@ async def test_expiry_of_an_unreachable_host_is_an_error(expiry) -> None:
 
 
 async def test_protocols(make_sprint, run_check) -> None:
-    hosts = ["good.lab.test", "legacy.lab.test", "tls12.lab.test", "hang.lab.test"]
-    results = await run_check(make_sprint(hosts, network={"timeout_s": 0.5}), "tls.protocols")
+    # Hosts that answer get the lab's timeout (a busy machine must not turn a verdict into a
+    # timeout); only the hanging one runs with a short one, since it ends there.
+    hosts = ["good.lab.test", "legacy.lab.test", "tls12.lab.test"]
+    results = await run_check(make_sprint(hosts), "tls.protocols")
+    results |= await run_check(make_sprint(["hang.lab.test"], network={"timeout_s": 0.5}), "tls.protocols")
     good = results["good.lab.test"]
     assert good.status is Status.PASS
     assert good.summary == "offers TLSv1.2 and TLSv1.3; refuses TLSv1.0 and TLSv1.1"
