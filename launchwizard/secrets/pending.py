@@ -12,11 +12,10 @@ through the same parser and walk as the full history scan.
 from __future__ import annotations
 
 import re
-import tempfile
 import threading
 from pathlib import Path
 
-from launchwizard.secrets.gitlog import GitStream, discovery_env, staged_diff_argv, write_attributes
+from launchwizard.secrets.gitlog import staged_diff_argv
 from launchwizard.secrets.model import SecretScanner
 from launchwizard.secrets.repo import (
     GIT_MISSING,
@@ -26,11 +25,11 @@ from launchwizard.secrets.repo import (
     HistoryWalk,
     RepoError,
     checked_root,
-    first_line,
     probe_repo,
     run_git,
     scan_history,
     scan_worktree,
+    walk_git,
 )
 
 _REVISION = re.compile(r"[^\s\-][^\s]{0,1023}")
@@ -47,31 +46,22 @@ def scan_staged(root: Path, scanner: SecretScanner, *, cancel: threading.Event |
     if probe.kind != "git":
         return HistoryScan(root, unavailable=NOT_A_REPOSITORY if probe.kind == "directory" else "no index")
     walk = HistoryWalk(scanner, MAX_FILE_BYTES)
-    with tempfile.TemporaryDirectory(prefix="launchwizard-git-") as scratch:
-        argv = staged_diff_argv(attributes=write_attributes(Path(scratch)))
-        try:
-            stream = GitStream(argv, cwd=root, env=discovery_env(root))
-        except FileNotFoundError:
-            return HistoryScan(root, unavailable=GIT_MISSING)
-        with stream:
-            walk.run(stream, cancel)
-            cancelled = walk.stopped or not stream.finished
-            returncode, stderr = stream.close()
-    error = None if cancelled or returncode == 0 else f"git diff stopped: {first_line(stderr, returncode)}"
+    outcome = walk_git(root, walk, _staged_argv, cancel, "git diff")
+    if outcome is None:
+        return HistoryScan(root, unavailable=GIT_MISSING)
+    cancelled, error = outcome
     findings = [f.with_location(source="staged", commit=None, date=None) for f in walk.findings()]
     return HistoryScan(
         root=root,
         findings=tuple(findings),
-        file_diffs=walk.file_diffs,
-        blobs_scanned=walk.blobs_scanned,
-        binary_skipped=walk.binary_skipped,
-        path_skipped=walk.path_skipped,
-        truncated_diffs=walk.truncated_diffs,
-        lines_scanned=walk.lines_scanned,
-        bytes_scanned=walk.bytes_scanned,
+        **walk.diff_counts(),
         cancelled=cancelled,
         error=error,
     )
+
+
+def _staged_argv(attributes: Path) -> list[str]:
+    return staged_diff_argv(attributes=attributes)
 
 
 def scan_commits(

@@ -22,10 +22,10 @@ import subprocess
 import tempfile
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, TypedDict
 
 from launchwizard.errors import UserError
 from launchwizard.secrets.gitlog import (
@@ -286,40 +286,50 @@ def scan_history(
     if cancel is not None and cancel.is_set():
         return HistoryScan(root, shallow=probe.shallow, limited=limited, cancelled=True)
     walk = HistoryWalk(scanner, max_diff_bytes)
-    with tempfile.TemporaryDirectory(prefix="launchwizard-git-") as scratch:
-        argv = log_argv(
-            attributes=write_attributes(Path(scratch)),
-            since=since,
-            max_commits=max_commits,
-            revisions=revisions,
-        )
-        try:
-            stream = GitStream(argv, cwd=root, env=discovery_env(root))
-        except FileNotFoundError:
-            return HistoryScan(root, unavailable=GIT_MISSING)
-        with stream:
-            walk.run(stream, cancel)
-            cancelled = walk.stopped or not stream.finished
-            returncode, stderr = stream.close()
-    error = None if cancelled or returncode == 0 else f"git log stopped: {first_line(stderr, returncode)}"
+
+    def argv_for(attributes: Path) -> list[str]:
+        return log_argv(attributes=attributes, since=since, max_commits=max_commits, revisions=revisions)
+
+    outcome = walk_git(root, walk, argv_for, cancel, "git log")
+    if outcome is None:
+        return HistoryScan(root, unavailable=GIT_MISSING)
+    cancelled, error = outcome
     return HistoryScan(
         root=root,
         findings=tuple(_mark_in_head(walk.findings(), worktree)),
         commits=walk.commits,
-        file_diffs=walk.file_diffs,
-        blobs_scanned=walk.blobs_scanned,
         blobs_already_seen=walk.blobs_already_seen,
-        binary_skipped=walk.binary_skipped,
-        path_skipped=walk.path_skipped,
-        truncated_diffs=walk.truncated_diffs,
-        lines_scanned=walk.lines_scanned,
-        bytes_scanned=walk.bytes_scanned,
+        **walk.diff_counts(),
         shallow=probe.shallow,
         limited=limited,
         cancelled=cancelled,
         error=error,
         notes=() if revisions else history_notes(probe, walk.commits, limited),
     )
+
+
+def walk_git(
+    root: Path,
+    walk: HistoryWalk,
+    argv_for: Callable[[Path], list[str]],
+    cancel: threading.Event | None,
+    command: str,
+) -> tuple[bool, str | None] | None:
+    """Feed git's patch output through `walk`: `argv_for` gets the attributes file that keeps
+    git from converting text, in a scratch directory removed afterwards. Returns (cancelled,
+    error: `command` and git's first line when git failed), or None when git cannot start."""
+    with tempfile.TemporaryDirectory(prefix="launchwizard-git-") as scratch:
+        argv = argv_for(write_attributes(Path(scratch)))
+        try:
+            stream = GitStream(argv, cwd=root, env=discovery_env(root))
+        except FileNotFoundError:
+            return None
+        with stream:
+            walk.run(stream, cancel)
+            cancelled = walk.stopped or not stream.finished
+            returncode, stderr = stream.close()
+    error = None if cancelled or returncode == 0 else f"{command} stopped: {first_line(stderr, returncode)}"
+    return cancelled, error
 
 
 # ---------------------------------------------------------------- the repository
@@ -569,6 +579,18 @@ class _WorktreeReader:
 # ---------------------------------------------------------------- history
 
 
+class DiffCounts(TypedDict):
+    """The counters every patch scan reports (HistoryScan fields), of commits or of the index."""
+
+    file_diffs: int
+    blobs_scanned: int
+    binary_skipped: int
+    path_skipped: int
+    truncated_diffs: int
+    lines_scanned: int
+    bytes_scanned: int
+
+
 class HistoryWalk:
     """Consumes log events: which file diffs to scan, the scanning, the counting, the
     first finding per fingerprint (the log runs oldest first, so first = introducing)."""
@@ -584,6 +606,18 @@ class HistoryWalk:
         self._seen_blobs: set[str] = set()
         self._path_skipped: dict[str, bool] = {}
         self._by_fingerprint: dict[str, Finding] = {}
+
+    def diff_counts(self) -> DiffCounts:
+        """The counters every patch scan reports, whether of commits or of the index."""
+        return DiffCounts(
+            file_diffs=self.file_diffs,
+            blobs_scanned=self.blobs_scanned,
+            binary_skipped=self.binary_skipped,
+            path_skipped=self.path_skipped,
+            truncated_diffs=self.truncated_diffs,
+            lines_scanned=self.lines_scanned,
+            bytes_scanned=self.bytes_scanned,
+        )
 
     def run(self, stream: GitStream, cancel: threading.Event | None) -> None:
         for event in self.parser.parse(stream.lines(cancel)):
