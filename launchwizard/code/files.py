@@ -9,16 +9,15 @@ or `MAX_TOTAL_BYTES`, with a note saying so.
 
 from __future__ import annotations
 
-import errno
 import os
 import re
-import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from launchwizard.code.model import Language, ReadStats
+from launchwizard.safe.tree import RootedFiles
 
 MAX_FILE_BYTES = 1024 * 1024
 """Hand-written source is far smaller; a bigger file is generated or bundled, and parsing
@@ -194,7 +193,7 @@ class SourceReader:
         self.stopped_at_limit = False
         self.files_taken = 0
         self.bytes_taken = 0
-        self._dir_inside: dict[str, bool] = {}
+        self._files = RootedFiles(root)
 
     def files(
         self, listed: Iterable[str] | None = None, cancel: threading.Event | None = None
@@ -269,39 +268,14 @@ class SourceReader:
 
     def _read(self, path: str) -> bytes | str:
         """The file's bytes, or why it was not read (a symlink, too large, unreadable...)."""
-        full = os.path.join(self.root, path)
-        if not self._inside_root(os.path.dirname(full)):
-            return "outside-root"
+        handle = self._files.open(path)
+        if isinstance(handle, str):
+            return handle
         try:
-            info = os.lstat(full)
-        except FileNotFoundError:
-            return "missing"
-        except OSError:
-            return "unreadable"
-        if stat.S_ISLNK(info.st_mode):
-            return "symlink"
-        if not stat.S_ISREG(info.st_mode):
-            return "not-regular"
-        if info.st_size > self.max_file_bytes:
-            return "too-large"
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(full, flags | getattr(os, "O_CLOEXEC", 0))
-        except OSError as exc:
-            return "symlink" if exc.errno == errno.ELOOP else "unreadable"
-        try:
-            with os.fdopen(fd, "rb") as handle:
+            with handle:
+                if os.fstat(handle.fileno()).st_size > self.max_file_bytes:
+                    return "too-large"
                 data = handle.read(self.max_file_bytes + 1)
         except OSError:
             return "unreadable"
         return "too-large" if len(data) > self.max_file_bytes else data
-
-    def _inside_root(self, directory: str) -> bool:
-        """False when a directory on the path is a symlink leading out of the root."""
-        known = self._dir_inside.get(directory)
-        if known is None:
-            real = os.path.realpath(directory)
-            root = os.path.realpath(self.root)
-            known = real == root or real.startswith(root + os.sep)
-            self._dir_inside[directory] = known
-        return known

@@ -15,9 +15,7 @@ result, with what was scanned up to then.
 from __future__ import annotations
 
 import codecs
-import errno
 import os
-import stat
 import subprocess
 import tempfile
 import threading
@@ -28,6 +26,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal, TypedDict
 
 from launchwizard.errors import UserError
+from launchwizard.safe.tree import RootedFiles
 from launchwizard.secrets.gitlog import (
     CommitHeader,
     FileDiff,
@@ -479,7 +478,7 @@ class _WorktreeReader:
         self.bytes_scanned = 0
         self.skipped: Counter[SkipReason] = Counter()
         self.truncated: list[str] = []
-        self._dir_inside: dict[str, bool] = {}
+        self._files = RootedFiles(root)
 
     def scan(self, paths: Iterable[str], cancel: threading.Event | None) -> bool:
         """Scan each path; True when `cancel` stopped the scan before the end."""
@@ -493,7 +492,7 @@ class _WorktreeReader:
         if self.scanner.skips_path(path):
             self.skipped["path-rule"] += 1
             return
-        handle = self._open(path)
+        handle = self._files.open(path)
         if isinstance(handle, str):
             self.skipped[handle] += 1
             return
@@ -532,48 +531,6 @@ class _WorktreeReader:
         self.bytes_scanned += total
         if total >= MAX_STREAMED_BYTES and handle.read(1):
             self.truncated.append(path)
-
-    def _open(self, path: str) -> BinaryIO | SkipReason:
-        """The file opened for reading, or why it was not opened."""
-        full = os.path.join(self.root, path)
-        if not self._inside_root(os.path.dirname(full)):
-            return "outside-root"
-        try:
-            info = os.lstat(full)
-        except FileNotFoundError:
-            return "missing"
-        except OSError:
-            return "unreadable"
-        if stat.S_ISLNK(info.st_mode):
-            return "symlink"
-        if not stat.S_ISREG(info.st_mode):
-            return "not-regular"
-        return self._open_regular(full)
-
-    def _open_regular(self, full: str) -> BinaryIO | SkipReason:
-        flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-        try:
-            fd = os.open(full, flags | getattr(os, "O_CLOEXEC", 0))
-        except OSError as exc:
-            return "symlink" if exc.errno == errno.ELOOP else "unreadable"
-        handle = os.fdopen(fd, "rb")
-        try:
-            regular = stat.S_ISREG(os.fstat(handle.fileno()).st_mode)
-        except OSError:
-            regular = False
-        if not regular:
-            handle.close()
-            return "not-regular"
-        return handle
-
-    def _inside_root(self, directory: str) -> bool:
-        """False when a directory on the path is a symlink leading out of the root."""
-        known = self._dir_inside.get(directory)
-        if known is None:
-            real = os.path.realpath(directory)
-            known = real == str(self.root) or real.startswith(str(self.root) + os.sep)
-            self._dir_inside[directory] = known
-        return known
 
 
 # ---------------------------------------------------------------- history
